@@ -1,0 +1,137 @@
+"""Managing staff accounts: creating, editing, deactivating, resetting passwords.
+
+Used by the admin pages and the `users` command alike. Every change is audited in the caller's
+transaction; the caller commits.
+"""
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from clinic.auth.models import Role, User, normalize_email
+from clinic.auth.passwords import password_problems
+from clinic.core import audit
+from clinic.extensions import db
+
+USER_CREATED = audit.define("user.created", "Staff account created")
+USER_UPDATED = audit.define("user.updated", "Staff account changed")
+USER_DEACTIVATED = audit.define("user.deactivated", "Staff account deactivated")
+USER_REACTIVATED = audit.define("user.reactivated", "Staff account reactivated")
+USER_PASSWORD_RESET = audit.define("user.password_reset", "Password reset by an administrator")
+
+
+class AccountError(ValueError):
+    """A change to an account that the rules refuse; `field` names the form field to blame."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_email(email: str, *, exclude: User | None = None) -> str:
+    """Return the normalised email, or raise AccountError when it is invalid or taken."""
+    email = normalize_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(str(error), "email") from None
+    query = sa.select(User.id).where(User.email == email)
+    if exclude is not None:
+        query = query.where(User.id != exclude.id)
+    if db.session.scalar(query) is not None:
+        raise AccountError("Another account already uses this email.", "email")
+    return email
+
+
+def check_password(password: str, email: str) -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(" ".join(problems), "password")
+
+
+def create_user(
+    email: str,
+    full_name: str,
+    roles: Iterable[Role],
+    password: str,
+    *,
+    must_change_password: bool = True,
+    via: str = "admin",
+) -> User:
+    """Create an account after checking email, name, roles and password."""
+    email = check_email(email)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise AccountError("Enter the person's full name.", "full_name")
+    roles = set(roles)
+    if not roles:
+        raise AccountError("Choose at least one role.", "roles")
+    check_password(password, email)
+    user = User(email=email, full_name=full_name, must_change_password=must_change_password)
+    user.set_password(password)
+    user.set_roles(roles)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        USER_CREATED,
+        target=user,
+        detail={"roles": sorted(roles), "via": via},
+    )
+    return user
+
+
+def update_user(
+    user: User, *, actor: User, email: str, full_name: str, roles: Iterable[Role]
+) -> list[str]:
+    """Change an account's email, name and roles; returns the names of what changed."""
+    roles = set(roles)
+    if not roles:
+        raise AccountError("Choose at least one role.", "roles")
+    if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
+        raise AccountError("You cannot remove your own administrator role.", "roles")
+    email = check_email(email, exclude=user)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise AccountError("Enter the person's full name.", "full_name")
+
+    changed = []
+    if email != user.email:
+        user.email = email
+        changed.append("email")
+    if full_name != user.full_name:
+        user.full_name = full_name
+        changed.append("full_name")
+    before = set(user.roles)
+    if user.set_roles(roles):
+        changed.append("roles")
+        # New roles take effect at the next sign-in; lost ones must not linger in a session.
+        user.end_sessions()
+    if changed:
+        detail = {"changed": changed}
+        if "roles" in changed:
+            detail["roles_added"] = sorted(roles - before)
+            detail["roles_removed"] = sorted(before - roles)
+        audit.record(USER_UPDATED, target=user, detail=detail)
+    return changed
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (ending every session) or reactivate an account."""
+    if user.id == actor.id and not active:
+        raise AccountError("You cannot deactivate your own account.")
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.end_sessions()
+    audit.record(USER_REACTIVATED if active else USER_DEACTIVATED, target=user)
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a temporary password the user must change at next sign-in; ends their sessions."""
+    check_password(password, user.email)
+    user.set_password(password)
+    user.must_change_password = True
+    user.end_sessions()
+    audit.record(USER_PASSWORD_RESET, target=user)

@@ -1,0 +1,97 @@
+"""Who may do what: the one policy module.
+
+Views call `require(...)` or `can(...)`, templates call `can(...)`, so the screen and the server
+never disagree. A rule is a function of the user and, where it matters, the object acted on.
+
+Denials follow PRODUCT.md section 2: a signed-in user without the role gets 403; a record outside
+their access gets 404, so that its existence is not confirmed. Both are audited.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, g
+from flask_login import current_user
+
+from clinic.auth.models import Role
+
+Rule = Callable[[Any, Any], bool]
+
+
+def any_role(*roles: Role) -> Rule:
+    """A rule satisfied by holding any one of these roles."""
+    wanted = frozenset(roles)
+
+    def rule(user, _obj) -> bool:
+        return not wanted.isdisjoint(user.roles)
+
+    rule.roles = wanted  # for the permission table on the help page and in tests
+    return rule
+
+
+def signed_in(_user, _obj) -> bool:
+    return True
+
+
+RULES: dict[str, Rule] = {
+    "home.view": signed_in,
+    "account.change_password": signed_in,
+    "users.manage": any_role(Role.ADMIN),
+    "audit.view": any_role(Role.ADMIN),
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """True when `user` may perform `action` (on `obj`, for rules about one record)."""
+    if action not in RULES:
+        raise KeyError(f"unknown permission {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return RULES[action](user, obj)
+
+
+def deny(status: int, action: str, obj: Any = None):
+    """Stop the request with 403 or 404, leaving word for the error handler to audit."""
+    g.denied_permission = {
+        "permission": action,
+        "object_type": type(obj).__name__ if obj is not None else None,
+        "object_id": str(getattr(obj, "id", "")) or None,
+    }
+    abort(status)
+
+
+def require(action: str) -> Callable:
+    """View decorator: 403 unless the signed-in user may perform `action` (no object)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(current_user, action):
+                deny(403, action)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = action
+        return wrapped
+
+    return decorator
+
+
+def authorize(action: str, obj: Any, *, hidden: bool = True) -> Any:
+    """Return `obj` when the user may act on it; otherwise 404 (or 403 when not `hidden`)."""
+    if obj is None:
+        abort(404)
+    if not can(current_user, action, obj):
+        deny(404 if hidden else 403, action, obj)
+    return obj
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open without sign-in (the login page, the health check)."""
+    view.is_public = True
+    return view
+
+
+def template_can(action: str, obj: Any = None) -> bool:
+    """`can` for templates, for the signed-in user."""
+    return can(current_user, action, obj)

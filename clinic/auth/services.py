@@ -1,0 +1,133 @@
+"""Signing in and out, session lifetimes, and password changes: the rules behind the auth views."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+
+from clinic.auth.models import LoginFailure, User, check_decoy_password, normalize_email
+from clinic.auth.throttle import ThrottlePolicy, locked_until
+from clinic.core import audit
+from clinic.core.clock import utcnow
+from clinic.extensions import db
+
+LOGIN = audit.define("auth.login", "Signed in")
+LOGIN_FAILED = audit.define("auth.login_failed", "Sign-in failed")
+LOGIN_THROTTLED = audit.define("auth.login_throttled", "Sign-in refused: too many failures")
+LOGOUT = audit.define("auth.logout", "Signed out")
+SESSION_EXPIRED = audit.define("auth.session_expired", "Session expired")
+PASSWORD_CHANGED = audit.define("auth.password_changed", "Own password changed")
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None = None
+    locked_until: datetime | None = None
+    # False when the attempt was refused unchecked because the email was already locked out.
+    checked: bool = True
+
+
+def throttle_policy() -> ThrottlePolicy:
+    config = current_app.config
+    return ThrottlePolicy(
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        window=config["LOGIN_FAILURE_WINDOW"],
+        base_delay=config["LOGIN_LOCKOUT_BASE"],
+        max_delay=config["LOGIN_LOCKOUT_MAX"],
+    )
+
+
+def _recent_failures(email: str, now: datetime, policy: ThrottlePolicy) -> list[datetime]:
+    return list(
+        db.session.scalars(
+            sa.select(LoginFailure.at).where(
+                LoginFailure.email == email, LoginFailure.at > now - policy.memory
+            )
+        )
+    )
+
+
+def sign_in(email: str, password: str) -> SignInResult:
+    """Check a sign-in attempt, record its outcome and, on success, start the session.
+
+    Unknown emails, wrong passwords and deactivated accounts look the same from outside, and
+    all of them count towards the lock-out of the email typed.
+    """
+    email = normalize_email(email)
+    now = utcnow()
+    policy = throttle_policy()
+    until = locked_until(_recent_failures(email, now, policy), now, policy)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if until is not None:
+        audit.record(LOGIN_THROTTLED, user=user, actor_email=email, outcome="denied")
+        return SignInResult(locked_until=until, checked=False)
+
+    if user is None:
+        check_decoy_password(password)
+        verified = False
+    else:
+        verified = user.check_password(password) and user.active
+    if not verified:
+        db.session.add(LoginFailure(email=email, at=now))
+        detail = {"reason": "inactive"} if user is not None and not user.active else None
+        audit.record(LOGIN_FAILED, user=user, actor_email=email, outcome="failure", detail=detail)
+        until = locked_until(_recent_failures(email, now, policy), now, policy)
+        return SignInResult(locked_until=until)
+
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    user.last_login_at = now
+    user.last_login_ip = request.remote_addr
+    begin_session(user)
+    audit.record(LOGIN, user=user)
+    return SignInResult(user=user)
+
+
+def begin_session(user: User) -> None:
+    """Start a fresh session for `user`, dropping anything the old one held."""
+    session.clear()
+    login_user(user, remember=False)
+    stamp = utcnow().timestamp()
+    session["login_at"] = stamp
+    session["last_seen"] = stamp
+
+
+def sign_out(user: User) -> None:
+    """End this session and every other session of the user."""
+    audit.record(LOGOUT, user=user)
+    user.end_sessions()
+    logout_user()
+    session.clear()
+
+
+def session_has_expired() -> bool:
+    """True when the signed-in session is past its idle or absolute limit; else mark activity."""
+    now = utcnow().timestamp()
+    login_at = session.get("login_at")
+    last_seen = session.get("last_seen")
+    config = current_app.config
+    expired = (
+        login_at is None
+        or last_seen is None
+        or now - last_seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        or now - login_at > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    )
+    if not expired:
+        session["last_seen"] = now
+    return expired
+
+
+def expire_session(user: User) -> None:
+    audit.record(SESSION_EXPIRED, user=user)
+    logout_user()
+    session.clear()
+
+
+def change_own_password(user: User, new_password: str) -> None:
+    """Set the user's password, end their other sessions and keep this one."""
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.end_sessions()
+    audit.record(PASSWORD_CHANGED, target=user, user=user)
+    begin_session(user)

@@ -1,0 +1,98 @@
+"""The audit log: one append-only table, written by `record` in the same transaction as the change.
+
+HIPAA audit controls (45 CFR 164.312(b)) and 42 CFR Part 2 want to know who read or changed which
+record, when and from where. Events carry identifiers and outcomes, never clinical narrative.
+"""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from clinic.core.clock import utcnow
+from clinic.core.db import UTCDateTime
+from clinic.extensions import db
+
+# Every action the log may hold, with the words the audit viewer shows for it. Domains add theirs
+# with `define`, so that a misspelt action fails loudly instead of hiding from a filter.
+ACTIONS: dict[str, str] = {}
+
+
+def define(action: str, description: str) -> str:
+    """Declare an audit action and return its code."""
+    ACTIONS[action] = description
+    return action
+
+
+ACCESS_DENIED = define("access.denied", "Access denied")
+
+
+class AuditEvent(db.Model):
+    """One thing that happened, by whom, to what; never updated or deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The email typed at a failed sign-in, where no account (or not this one) can be named.
+    actor_email: Mapped[str | None] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    object_type: Mapped[str | None] = mapped_column(sa.String(64))
+    object_id: Mapped[str | None] = mapped_column(sa.String(64))
+    client_id: Mapped[int | None] = mapped_column(index=True)
+    outcome: Mapped[str] = mapped_column(sa.String(16), default="success")
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+    user = relationship("User", lazy="raise")
+
+    __table_args__ = (
+        sa.CheckConstraint("outcome IN ('success', 'failure', 'denied')", name="outcome"),
+    )
+
+
+def record(
+    action: str,
+    *,
+    target: Any = None,
+    client_id: int | None = None,
+    outcome: str = "success",
+    detail: dict[str, Any] | None = None,
+    user: Any = None,
+    actor_email: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the caller's commit writes it."""
+    if action not in ACTIONS:
+        raise ValueError(f"undeclared audit action {action!r}")
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
+    event_row = AuditEvent(
+        at=utcnow(),
+        user_id=getattr(user, "id", None),
+        actor_email=actor_email,
+        action=action,
+        object_type=type(target).__name__ if target is not None else None,
+        object_id=str(target.id) if target is not None else None,
+        client_id=client_id,
+        outcome=outcome,
+        detail=detail or None,
+    )
+    if has_request_context():
+        event_row.ip = request.remote_addr
+        event_row.request_id = g.get("request_id")
+    db.session.add(event_row)
+    return event_row
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    """The database refuses it too (triggers in the migration); this names the culprit sooner."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise RuntimeError("audit events are append-only")

@@ -1,0 +1,42 @@
+"""Form pieces every domain uses."""
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, SelectMultipleField
+from wtforms.validators import InputRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes, one per choice."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VersionedForm(FlaskForm):
+    """A form editing a record under optimistic locking: it carries the version it was read at."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+    def validate_version(self, field) -> None:
+        if not (field.data or "").isdigit():
+            raise ValidationError("The form is damaged; reload the page.")
+
+    def is_stale(self, record) -> bool:
+        """True when the record has changed since this form was filled in."""
+        return int(self.version.data) != record.version
+
+
+def add_error(form: FlaskForm, message: str, field: str | None = None) -> None:
+    """Show `message` beside `field`, or at the top of the form when no field is named."""
+    if field and field in form:
+        form[field].errors = [*form[field].errors, message]
+    else:
+        form.form_errors.append(message)

@@ -1,0 +1,97 @@
+"""Request plumbing shared by every page: request ids, security headers, error pages."""
+
+import re
+import uuid
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from clinic.core import audit
+from clinic.extensions import db
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _assign_request_id() -> None:
+    # A load balancer's id is kept so that its logs and ours line up; anything odd is replaced.
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint != "static" and not (request.endpoint or "").endswith(".static"):
+        # Pages show patient data: never keep them in a browser or proxy cache.
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if "request_id" in g:
+        headers["X-Request-ID"] = g.request_id
+    return response
+
+
+def _denied(error):
+    """403 and 404: a denial decided by the permission module is audited, in its own commit."""
+    db.session.rollback()
+    denial = g.pop("denied_permission", None)
+    if denial is not None:
+        audit.record(
+            audit.ACCESS_DENIED,
+            outcome="denied",
+            detail={
+                "status": error.code,
+                "path": request.path,
+                **{key: value for key, value in denial.items() if value},
+            },
+        )
+        db.session.commit()
+    return render_template(f"errors/{error.code}.html"), error.code
+
+
+def _csrf_failed(_error):
+    db.session.rollback()
+    reason = "This form has expired or did not come from the portal. Reload the page and try again."
+    return render_template("errors/400.html", reason=reason), 400
+
+
+def _simple_error(error):
+    return render_template("errors/generic.html", error=error), error.code
+
+
+def _server_error(_error):
+    # Whatever the request had half-done is dropped; the page says nothing of why.
+    db.session.rollback()
+    return render_template("errors/500.html"), 500
+
+
+def register_request_handling(app: Flask) -> None:
+    app.before_request(_assign_request_id)
+    app.after_request(_security_headers)
+    app.register_error_handler(403, _denied)
+    app.register_error_handler(404, _denied)
+    app.register_error_handler(CSRFError, _csrf_failed)
+    for code in (400, 405, 413, 429):
+        app.register_error_handler(code, _simple_error)
+    app.register_error_handler(500, _server_error)

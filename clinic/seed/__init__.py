@@ -1,0 +1,1 @@
+"""Demo and synthetic data, for trying the portal out and for benchmarks. Never in production."""

@@ -1,0 +1,49 @@
+"""The permission table: every action, every role, plus the cases with no role at all."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from clinic.auth.models import Role
+from clinic.auth.permissions import RULES, can
+
+ALL = set(Role)
+EXPECTED = {
+    "home.view": ALL,
+    "account.change_password": ALL,
+    "users.manage": {Role.ADMIN},
+    "audit.view": {Role.ADMIN},
+}
+
+
+def staff(*roles: Role, active: bool = True):
+    return SimpleNamespace(roles=frozenset(roles), is_authenticated=True, is_active=active)
+
+
+def test_every_rule_is_in_this_table():
+    assert set(RULES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_exactly_what_the_table_says(action, role):
+    assert can(staff(role), action) is (role in EXPECTED[action])
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_anonymous_and_deactivated_users_may_do_nothing(action):
+    anonymous = SimpleNamespace(roles=frozenset(), is_authenticated=False, is_active=False)
+    assert not can(anonymous, action)
+    assert not can(None, action)
+    assert not can(staff(*Role, active=False), action)
+
+
+def test_several_roles_add_up():
+    user = staff(Role.COUNSELOR, Role.ADMIN)
+    assert can(user, "users.manage")
+    assert can(user, "home.view")
+
+
+def test_an_unknown_action_is_a_programming_error():
+    with pytest.raises(KeyError, match="unknown permission"):
+        can(staff(Role.ADMIN), "users.delete_everything")
