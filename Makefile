@@ -35,4 +35,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) instance/clinic.db instance/clinic.db-wal instance/clinic.db-shm test-results
+	rm -rf $(VENV) instance/clinic.db instance/clinic.db-wal instance/clinic.db-shm test-results reports

@@ -5,6 +5,7 @@ TEST_DATABASE_URL names a server), a clean database for every test, users by rol
 import contextvars
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import flask_migrate
@@ -58,6 +59,13 @@ def make_app(database_url: str, **overrides):
     return application
 
 
+def dispose(application) -> None:
+    """Close every database connection an extra app instance opened."""
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     """The application, on a database built by the migrations (as production is)."""
@@ -65,8 +73,7 @@ def app(database_url):
     with application.app_context():
         flask_migrate.upgrade()
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    dispose(application)
 
 
 def wipe_database(engine: sa.Engine) -> None:
@@ -152,6 +159,33 @@ def login_as(users, login, client):
         return user
 
     return sign_in_as
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, _conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            self.count += 1
+            self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counted: ...` counts the SQL statements run inside the block."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
 
 
 class FrozenClock:

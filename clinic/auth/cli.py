@@ -3,13 +3,14 @@
 import sys
 
 import click
+from flask.cli import AppGroup
 
 from clinic.auth import accounts
 from clinic.auth.models import Role
 from clinic.extensions import db
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def users():
     """Manage staff accounts."""
 

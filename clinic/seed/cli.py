@@ -2,12 +2,13 @@
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from clinic.extensions import db
 from clinic.seed import demo
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def seed():
     """Load demo or synthetic data (refused in production)."""
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from clinic.auth.models import LoginFailure
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
-from tests.conftest import make_app
+from tests.conftest import dispose, make_app
 from tests.factories import DEFAULT_PASSWORD
 
 LOCKED = "Too many failed sign-ins for this email"
@@ -58,5 +58,4 @@ def test_the_lock_is_shared_between_workers(app, database_url, users):
         attempt(app.test_client(), user.email)
     response = attempt(other_worker.test_client(), user.email, DEFAULT_PASSWORD)
     assert LOCKED in response.get_data(as_text=True)
-    with other_worker.app_context():
-        db.engine.dispose()
+    dispose(other_worker)

@@ -1,6 +1,6 @@
 """The health check answers without sign-in, for load balancers and monitors."""
 
-from tests.conftest import make_app
+from tests.conftest import dispose, make_app
 
 
 def test_health_reports_ok_without_sign_in(client):
@@ -14,3 +14,4 @@ def test_health_reports_503_when_the_database_is_unreachable(tmp_path):
     response = unreachable.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "unreachable"}
+    dispose(unreachable)

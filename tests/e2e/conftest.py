@@ -1,5 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app served from a thread."""
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
 
 
 def pytest_collection_modifyitems(items):
@@ -42,6 +43,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 from a thread, for one test; yields its base URL."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in failure reports
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -52,7 +54,7 @@ def live_server(app):
 
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot under test-results/screenshots/NAME.png."""
+    """Save a full-page screenshot under reports/screenshots/NAME.png."""
 
     def take(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
