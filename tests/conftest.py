@@ -33,22 +33,32 @@ def _worker_name() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
-    """A fresh, empty database for this test session (one per xdist worker)."""
+@contextmanager
+def empty_database(purpose: str, folder) -> Iterator[str]:
+    """An empty database of the kind the suite runs on: a PostgreSQL database made on the
+    TEST_DATABASE_URL server (dropped afterwards), or else an SQLite file in `folder`."""
     server = os.environ.get("TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic-test.db'}"
+        yield f"sqlite:///{folder / f'{purpose}.db'}"
         return
-    name = f"clinic_test_{_worker_name()}"
+    name = f"clinic_{purpose}_{_worker_name()}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A fresh, empty database for this test session (one per xdist worker)."""
+    with empty_database("test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def make_app(database_url: str, **overrides):

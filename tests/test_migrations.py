@@ -11,26 +11,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import empty_database
+
 ROOT = Path(__file__).resolve().parents[1]
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi", "db"]
 
 
 @pytest.fixture
 def fresh_database_url(tmp_path):
-    """An empty database of the kind the suite runs on."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"clinic_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with empty_database("migrations", tmp_path) as url:
+        yield url
 
 
 def flask_db(database_url: str, *args: str) -> subprocess.CompletedProcess:

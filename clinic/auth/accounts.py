@@ -44,6 +44,13 @@ def check_email(email: str, *, exclude: User | None = None) -> str:
     return email
 
 
+def check_name(full_name: str) -> str:
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise AccountError("Enter the person's full name.", "full_name")
+    return full_name
+
+
 def check_password(password: str, email: str) -> None:
     problems = password_problems(password, email)
     if problems:
@@ -61,9 +68,7 @@ def create_user(
 ) -> User:
     """Create an account after checking email, name, roles and password."""
     email = check_email(email)
-    full_name = (full_name or "").strip()
-    if not full_name:
-        raise AccountError("Enter the person's full name.", "full_name")
+    full_name = check_name(full_name)
     roles = set(roles)
     if not roles:
         raise AccountError("Choose at least one role.", "roles")
@@ -91,9 +96,7 @@ def update_user(
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
         raise AccountError("You cannot remove your own administrator role.", "roles")
     email = check_email(email, exclude=user)
-    full_name = (full_name or "").strip()
-    if not full_name:
-        raise AccountError("Enter the person's full name.", "full_name")
+    full_name = check_name(full_name)
 
     changed = []
     if email != user.email:
