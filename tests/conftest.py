@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from clinic import create_app
 from clinic.core import clock as clock_module
 from clinic.extensions import db
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, ClientFactory, UserFactory
 
 TEST_SETTINGS = {
     "CLINIC_ENV": "testing",
@@ -142,6 +142,12 @@ def client(app):
 def users(app) -> UserFactory:
     """Make users: `users.make(roles=("counselor",), email=...)`; committed, password known."""
     return UserFactory()
+
+
+@pytest.fixture
+def clients(app) -> ClientFactory:
+    """Make clients and admit them: `clients.admit(clients.make(), counselor=user)`."""
+    return ClientFactory()
 
 
 @pytest.fixture

@@ -1,8 +1,23 @@
 """Builders for test data, committed to the test database."""
 
 import itertools
+from datetime import date, datetime
 
 from clinic.auth.models import Role, User
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
+from clinic.clients.vocabulary import (
+    DischargeType,
+    ReferralSource,
+    Route,
+    SexAtBirth,
+    Substance,
+    TeamRole,
+    UseFrequency,
+)
+from clinic.core.clock import utcnow
+from clinic.core.templating import clinic_today
 from clinic.extensions import db
 
 DEFAULT_PASSWORD = "a long enough test passphrase"
@@ -33,3 +48,75 @@ class UserFactory:
         db.session.add(user)
         db.session.commit()
         return user
+
+
+class ClientFactory:
+    """Clients, admitted or not, with care teams: `clients.make(...)`, `clients.admit(...)`."""
+
+    def make(
+        self,
+        first: str | None = None,
+        last: str = "Doe",
+        *,
+        date_of_birth: date = date(1990, 5, 17),
+        restricted: bool = False,
+        **details,
+    ) -> Client:
+        number = next(_sequence)
+        client = Client(
+            legal_first_name=first or f"Client{number}",
+            legal_last_name=last,
+            date_of_birth=date_of_birth,
+            sex_at_birth=details.pop("sex_at_birth", SexAtBirth.FEMALE),
+            restricted=restricted,
+            mrn=f"{number:09d}",
+            **details,
+        )
+        db.session.add(client)
+        db.session.commit()
+        return client
+
+    def admit(
+        self,
+        client: Client,
+        *,
+        level: Level = Level.RES,
+        admitted_on: date | None = None,
+        counselor: User | None = None,
+        team: tuple = (),
+        discharged_on: date | None = None,
+        level_since: datetime | None = None,
+    ) -> Episode:
+        admitted_on = admitted_on or clinic_today()
+        episode = Episode(
+            client_id=client.id,
+            admitted_on=admitted_on,
+            referral_source=ReferralSource.SELF,
+            discharged_on=discharged_on,
+            discharge_type=DischargeType.COMPLETED if discharged_on else None,
+        )
+        episode.substances = [
+            SubstanceUse(
+                rank=1,
+                substance=Substance.HEROIN,
+                route=Route.INJECTION,
+                frequency=UseFrequency.DAILY,
+            )
+        ]
+        db.session.add(episode)
+        db.session.flush()
+        started = level_since or utcnow()
+        db.session.add(
+            LevelOfCareStay(
+                episode_id=episode.id,
+                level=level,
+                started_at=started,
+                ended_at=started if discharged_on else None,
+                reason=StayReason.ADMISSION,
+            )
+        )
+        members = [(counselor, TeamRole.PRIMARY_COUNSELOR)] if counselor else []
+        for user, role in [*members, *team]:
+            db.session.add(CareTeamMember(episode_id=episode.id, user_id=user.id, team_role=role))
+        db.session.commit()
+        return episode

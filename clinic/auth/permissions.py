@@ -34,11 +34,51 @@ def signed_in(_user, _obj) -> bool:
     return True
 
 
+def client_visible(user, client) -> bool:
+    """The client is within the user's access (clients/access.py says who sees whom)."""
+    from clinic.clients.services import client_is_visible
+
+    return client is not None and client_is_visible(user, client.id)
+
+
+def both(*rules: Rule) -> Rule:
+    """A rule satisfied when every one of `rules` is."""
+
+    def rule(user, obj) -> bool:
+        return all(each(user, obj) for each in rules)
+
+    rule.roles = frozenset.intersection(
+        *(getattr(each, "roles", frozenset(Role)) for each in rules)
+    )
+    return rule
+
+
+def sees_clinical(user, _obj) -> bool:
+    from clinic.clients.access import sees_clinical as clinical
+
+    return clinical(user)
+
+
+CLINICAL_STAFF = (Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
+
 RULES: dict[str, Rule] = {
     "home.view": signed_in,
     "account.change_password": signed_in,
     "users.manage": any_role(Role.ADMIN),
     "audit.view": any_role(Role.ADMIN),
+    # Clients. Lists show only the clients `client.view` allows.
+    "clients.list": signed_in,
+    "clients.create": any_role(Role.INTAKE, Role.SUPERVISOR),
+    "client.view": client_visible,
+    "client.clinical": both(client_visible, sees_clinical),
+    "client.edit": both(client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR)),
+    "client.restrict": both(client_visible, any_role(Role.SUPERVISOR)),
+    "episode.admit": both(client_visible, any_role(Role.INTAKE, Role.SUPERVISOR)),
+    "careteam.manage": both(client_visible, any_role(Role.SUPERVISOR)),
+    "emergency.request": any_role(Role.COUNSELOR, Role.MEDICAL),
+    "emergency.review": any_role(Role.SUPERVISOR),
+    "caseload.own": any_role(Role.COUNSELOR, Role.MEDICAL),
+    "reports.caseload": any_role(Role.SUPERVISOR, Role.ADMIN),
 }
 
 

@@ -4,15 +4,33 @@ import sqlalchemy as sa
 from flask import jsonify, render_template
 from flask_login import current_user
 
-from clinic.auth.permissions import public, require
+from clinic.auth.permissions import can, public, require
+from clinic.clients import queries
+from clinic.clients.services import CLIENTS_LISTED
+from clinic.core import audit
+from clinic.core.clock import utcnow
+from clinic.core.templating import clinic_today
 from clinic.extensions import db
 from clinic.home import bp
+from clinic.home.due import due_items
 
 
 @bp.get("/")
 @require("home.view")
 def index():
-    return render_template("home/index.html", user=current_user)
+    today = clinic_today()
+    caseload = queries.caseload(current_user.id) if can(current_user, "caseload.own") else None
+    items = due_items(current_user, today, utcnow())
+    if caseload:
+        audit.record(
+            CLIENTS_LISTED,
+            detail={"client_ids": [row[0].id for row in caseload], "filters": ["caseload"]},
+        )
+    page = render_template(
+        "home/index.html", user=current_user, caseload=caseload, due=items, today=today
+    )
+    db.session.commit()
+    return page
 
 
 @bp.get("/healthz")

@@ -1,0 +1,95 @@
+"""Who may see which client (PRODUCT.md section 2), as SQL, so that lists and single records
+answer from one definition.
+
+- Supervisors and admins: every client (admins see operational fields only; see `sees_clinical`).
+- Counselors: clients whose care team they are on, for an open episode or up to 30 days after its
+  discharge (aftercare follow-up).
+- Medical staff: the same, plus every client currently in withdrawal management.
+- Intake coordinators: clients with no open episode (candidates for admission) and clients
+  admitted in the last few days (the intake paperwork is theirs to finish).
+- Anyone with an unexpired emergency access grant for that client (counselor and medical only).
+Restricted records are visible only through the care team and to supervisors and admins.
+"""
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from clinic.auth.models import Role
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay
+from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
+
+AFTERCARE_FOLLOW_UP = timedelta(days=30)
+INTAKE_WINDOW = timedelta(days=3)
+EMERGENCY_ACCESS_LENGTH = timedelta(minutes=60)
+
+EMERGENCY_ROLES = frozenset({Role.COUNSELOR, Role.MEDICAL})
+ALL_CLIENT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
+    episodes = (
+        sa.select(Episode.client_id)
+        .join(CareTeamMember, CareTeamMember.episode_id == Episode.id)
+        .where(
+            CareTeamMember.user_id == user_id,
+            CareTeamMember.removed_at.is_(None),
+            sa.or_(
+                Episode.discharged_on.is_(None),
+                Episode.discharged_on >= today - AFTERCARE_FOLLOW_UP,
+            ),
+        )
+    )
+    return Client.id.in_(episodes)
+
+
+def in_withdrawal_management() -> ColumnElement[bool]:
+    episodes = (
+        sa.select(Episode.client_id)
+        .join(LevelOfCareStay, LevelOfCareStay.episode_id == Episode.id)
+        .where(
+            Episode.discharged_on.is_(None),
+            LevelOfCareStay.ended_at.is_(None),
+            LevelOfCareStay.level == Level.WM,
+        )
+    )
+    return sa.and_(Client.restricted.is_(False), Client.id.in_(episodes))
+
+
+def in_intake(today: date) -> ColumnElement[bool]:
+    open_episode = sa.select(Episode.client_id).where(Episode.discharged_on.is_(None))
+    recent = open_episode.where(Episode.admitted_on >= today - INTAKE_WINDOW)
+    return sa.and_(
+        Client.restricted.is_(False),
+        sa.or_(Client.id.not_in(open_episode), Client.id.in_(recent)),
+    )
+
+
+def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
+    grants = sa.select(EmergencyAccess.client_id).where(
+        EmergencyAccess.user_id == user_id, EmergencyAccess.expires_at > now
+    )
+    return sa.and_(Client.restricted.is_(False), Client.id.in_(grants))
+
+
+def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
+    """A WHERE clause on `Client` that keeps exactly the clients `user` may see."""
+    roles = user.roles
+    if not roles.isdisjoint(ALL_CLIENT_ROLES):
+        return sa.true()
+    clauses = []
+    if Role.COUNSELOR in roles or Role.MEDICAL in roles:
+        clauses.append(on_care_team(user.id, today))
+        clauses.append(granted_emergency_access(user.id, now))
+    if Role.MEDICAL in roles:
+        clauses.append(in_withdrawal_management())
+    if Role.INTAKE in roles:
+        clauses.append(in_intake(today))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def sees_clinical(user) -> bool:
+    """Admins alone see operational fields only; any clinical role sees clinical content."""
+    return not user.roles.isdisjoint({Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR})

@@ -1,0 +1,66 @@
+"""Due items from admissions and access: a missing primary counselor, emergency access to review."""
+
+import sqlalchemy as sa
+from flask import url_for
+
+from clinic.auth.models import Role
+from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
+from clinic.clients.vocabulary import TeamRole
+from clinic.extensions import db
+from clinic.home.due import NOTICE, OVERDUE, DueItem, due_source
+
+
+@due_source
+def primary_counselor_needed(user, today, _now) -> list[DueItem]:
+    """Supervisors: open episodes with no primary counselor (overdue after a day)."""
+    if Role.SUPERVISOR not in user.roles:
+        return []
+    has_primary = sa.select(CareTeamMember.episode_id).where(
+        CareTeamMember.team_role == TeamRole.PRIMARY_COUNSELOR,
+        CareTeamMember.removed_at.is_(None),
+    )
+    rows = db.session.execute(
+        sa.select(
+            Client.id,
+            Client.preferred_name,
+            Client.legal_first_name,
+            Client.legal_last_name,
+            Episode.admitted_on,
+        )
+        .join(Episode, Episode.client_id == Client.id)
+        .where(Episode.discharged_on.is_(None), Episode.id.not_in(has_primary))
+        .order_by(Episode.admitted_on)
+    ).all()
+    return [
+        DueItem(
+            kind="primary_counselor",
+            title="Assign a primary counselor",
+            url=url_for("clients.care_team", client_id=client_id),
+            severity=OVERDUE if (today - admitted_on).days >= 1 else NOTICE,
+            client_name=f"{preferred or first} {last}",
+            due=admitted_on,
+        )
+        for client_id, preferred, first, last, admitted_on in rows
+    ]
+
+
+@due_source
+def emergency_access_to_review(user, _today, _now) -> list[DueItem]:
+    """Supervisors: emergency accesses not yet reviewed (one item for all of them)."""
+    if Role.SUPERVISOR not in user.roles:
+        return []
+    waiting = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(EmergencyAccess)
+        .where(EmergencyAccess.reviewed_at.is_(None))
+    )
+    if not waiting:
+        return []
+    return [
+        DueItem(
+            kind="emergency_review",
+            title=f"Review emergency access ({waiting})",
+            url=url_for("reports.emergency_access"),
+            severity=NOTICE,
+        )
+    ]

@@ -1,0 +1,164 @@
+"""Forms for intake, client records, admission, care teams and emergency access."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from clinic.care.levels import BY_INTENSITY
+from clinic.clients.vocabulary import (
+    ReferralSource,
+    Route,
+    SexAtBirth,
+    Substance,
+    TeamRole,
+    UseFrequency,
+)
+from clinic.core.forms import VersionedForm, choices
+from clinic.core.validators import NotInFuture, PhoneNumber, PlausibleBirthDate, PostalCode
+
+LEVEL_CHOICES = [(level.value, f"{level.value} · {level.label}") for level in BY_INTENSITY]
+SORT_CHOICES = [
+    ("name", "Name"),
+    ("mrn", "Record number"),
+    ("dob", "Date of birth"),
+    ("admitted", "Admission date"),
+    ("level", "Level of care"),
+]
+
+
+def optional_text(label: str, length: int, **kwargs) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=length)], **kwargs)
+
+
+def pick(label: str, pairs, *, required: bool = True, blank: str = "Choose…") -> SelectField:
+    validators = [InputRequired("Choose one.")] if required else [Optional()]
+    return SelectField(label, choices=choices([("", blank), *pairs]), validators=validators)
+
+
+class ClientSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or record number", validators=[Optional(), Length(max=120)])
+    dob = DateField("Date of birth", validators=[Optional()])
+    level = pick("Level of care", LEVEL_CHOICES, required=False, blank="Any level")
+    counselor = SelectField("Primary counselor", validators=[Optional()], coerce=str)
+    sort = SelectField("Sort by", choices=choices(SORT_CHOICES), validators=[Optional()])
+
+
+class IntakeSearchForm(FlaskForm):
+    """Step one of intake: look for the person before creating a record."""
+
+    class Meta:
+        csrf = False
+
+    first = StringField("Legal first name", validators=[DataRequired(), Length(max=80)])
+    last = StringField("Legal last name", validators=[DataRequired(), Length(max=80)])
+    dob = DateField("Date of birth", validators=[DataRequired(), PlausibleBirthDate()])
+
+
+class ClientFields:
+    legal_first_name = StringField("Legal first name", validators=[DataRequired(), Length(max=80)])
+    legal_last_name = StringField("Legal last name", validators=[DataRequired(), Length(max=80)])
+    preferred_name = optional_text("Preferred name", 80)
+    date_of_birth = DateField("Date of birth", validators=[DataRequired(), PlausibleBirthDate()])
+    sex_at_birth = pick("Sex assigned at birth", SexAtBirth.choices())
+    gender_identity = optional_text("Gender identity", 60)
+    pronouns = optional_text("Pronouns", 30, description="For example she/her, he/him, they/them.")
+    phone = StringField("Phone", validators=[Optional(), Length(max=30), PhoneNumber()])
+    email = EmailField("Email", validators=[Optional(), Length(max=254), Email()])
+    address = optional_text("Street address", 200)
+    city = optional_text("City", 80)
+    state = optional_text("State", 40)
+    postal_code = StringField("Postal code", validators=[Optional(), PostalCode()])
+    emergency_contact_name = optional_text("Emergency contact", 120)
+    emergency_contact_relationship = optional_text("Relationship", 60)
+    emergency_contact_phone = StringField(
+        "Emergency contact phone", validators=[Optional(), Length(max=30), PhoneNumber()]
+    )
+
+
+class NewClientForm(ClientFields, FlaskForm):
+    confirm_not_duplicate = BooleanField(
+        "I have checked the possible matches above: this is a different person."
+    )
+
+
+class EditClientForm(ClientFields, VersionedForm):
+    pass
+
+
+class AdmissionForm(FlaskForm):
+    admitted_on = DateField(
+        "Admitted on",
+        validators=[DataRequired(), NotInFuture("The admission date cannot be in the future.")],
+    )
+    referral_source = pick("Referral source", ReferralSource.choices())
+    level = pick("Initial level of care", LEVEL_CHOICES)
+    substance_1 = pick("Primary substance", Substance.choices())
+    route_1 = pick("Route", Route.choices())
+    frequency_1 = pick("Frequency", UseFrequency.choices())
+    substance_2 = pick("Second substance", Substance.choices(), required=False, blank="None")
+    route_2 = pick("Route", Route.choices(), required=False)
+    frequency_2 = pick("Frequency", UseFrequency.choices(), required=False)
+    substance_3 = pick("Third substance", Substance.choices(), required=False, blank="None")
+    route_3 = pick("Route", Route.choices(), required=False)
+    frequency_3 = pick("Frequency", UseFrequency.choices(), required=False)
+    payer = optional_text("Payer", 120, description="Insurer or funding source.")
+    member_id = optional_text("Member id", 60)
+    authorization_notes = TextAreaField(
+        "Payer authorization notes", validators=[Optional(), Length(max=2000)]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        seen = set()
+        for rank in (1, 2, 3):
+            substance = self[f"substance_{rank}"]
+            if not substance.data:
+                continue
+            for part in ("route", "frequency"):
+                field = self[f"{part}_{rank}"]
+                if not field.data:
+                    field.errors = [*field.errors, "Choose one for this substance."]
+                    valid = False
+            if substance.data in seen:
+                substance.errors = [*substance.errors, "This substance is listed already."]
+                valid = False
+            seen.add(substance.data)
+        return valid
+
+    def substances(self) -> list[tuple[Substance, Route, UseFrequency]]:
+        return [
+            (
+                Substance(self[f"substance_{rank}"].data),
+                Route(self[f"route_{rank}"].data),
+                UseFrequency(self[f"frequency_{rank}"].data),
+            )
+            for rank in (1, 2, 3)
+            if self[f"substance_{rank}"].data
+        ]
+
+
+class CareTeamForm(FlaskForm):
+    team_role = pick("Team role", TeamRole.choices())
+    user_id = SelectField("Staff member", validators=[InputRequired("Choose one.")], coerce=str)
+
+
+class EmergencyAccessForm(FlaskForm):
+    reason = TextAreaField(
+        "Why do you need this record now?",
+        validators=[DataRequired(), Length(min=10, max=1000)],
+        description="Your access lasts 60 minutes, is recorded, and is reviewed by a supervisor.",
+    )
+
+
+class EmergencyReviewForm(FlaskForm):
+    note = TextAreaField("Review note", validators=[Optional(), Length(max=1000)])

@@ -1,0 +1,239 @@
+"""Clients, their admissions (episodes), care teams and emergency access grants."""
+
+import secrets
+import unicodedata
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from clinic.clients.vocabulary import (
+    DischargeType,
+    ReferralSource,
+    Route,
+    SexAtBirth,
+    Substance,
+    TeamRole,
+    UseFrequency,
+)
+from clinic.core.clock import utcnow
+from clinic.core.db import UTCDateTime, enum_column_type
+from clinic.extensions import db
+
+
+def fold_name(*parts: str | None) -> str:
+    """A name reduced for searching and duplicate checks: no accents, case or extra spaces."""
+    text = " ".join(part for part in parts if part)
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().replace("-", " ").replace("'", "").split())
+
+
+def generate_mrn() -> str:
+    """A random 8-digit record number with a Luhn check digit (9 digits in all)."""
+    body = f"{secrets.randbelow(10**8):08d}"
+    return body + str(luhn_check_digit(body))
+
+
+def luhn_check_digit(digits: str) -> int:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return (10 - total % 10) % 10
+
+
+class Client(db.Model):
+    """A person the program serves. Demographics only; clinical records hang off episodes."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mrn: Mapped[str] = mapped_column(sa.String(12), unique=True, default=generate_mrn)
+    legal_first_name: Mapped[str] = mapped_column(sa.String(80))
+    legal_last_name: Mapped[str] = mapped_column(sa.String(80))
+    preferred_name: Mapped[str | None] = mapped_column(sa.String(80))
+    date_of_birth: Mapped[date]
+    sex_at_birth: Mapped[SexAtBirth] = mapped_column(enum_column_type(SexAtBirth, "sex_at_birth"))
+    gender_identity: Mapped[str | None] = mapped_column(sa.String(60))
+    pronouns: Mapped[str | None] = mapped_column(sa.String(30))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[str | None] = mapped_column(sa.String(200))
+    city: Mapped[str | None] = mapped_column(sa.String(80))
+    state: Mapped[str | None] = mapped_column(sa.String(40))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(12))
+    emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    emergency_contact_relationship: Mapped[str | None] = mapped_column(sa.String(60))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
+    # Restricted records (staff, public figures...) are seen by their care team and supervisors
+    # only: no intake access, no emergency access, no details in duplicate checks.
+    restricted: Mapped[bool] = mapped_column(default=False)
+    # Folded "last first" and "first last" forms, for indexed searching and duplicate checks.
+    search_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    search_name_reversed: Mapped[str] = mapped_column(sa.String(200), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    episodes: Mapped[list["Episode"]] = relationship(
+        back_populates="client", order_by="Episode.admitted_on.desc()", lazy="raise"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (sa.Index("ix_clients_dob_name", "date_of_birth", "search_name"),)
+
+    @validates("legal_first_name", "legal_last_name")
+    def _refresh_search_names(self, key: str, value: str) -> str:
+        first = value if key == "legal_first_name" else self.legal_first_name
+        last = value if key == "legal_last_name" else self.legal_last_name
+        self.search_name = fold_name(last, first)
+        self.search_name_reversed = fold_name(first, last)
+        return value
+
+    @property
+    def display_name(self) -> str:
+        """How staff address the client: preferred first name, legal last name."""
+        return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Episode(db.Model):
+    """One admission, from admission to discharge."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    admitted_on: Mapped[date]
+    referral_source: Mapped[ReferralSource] = mapped_column(
+        enum_column_type(ReferralSource, "referral_source")
+    )
+    payer: Mapped[str | None] = mapped_column(sa.String(120))
+    member_id: Mapped[str | None] = mapped_column(sa.String(60))
+    authorization_notes: Mapped[str | None] = mapped_column(sa.Text)
+    discharged_on: Mapped[date | None]
+    discharge_type: Mapped[DischargeType | None] = mapped_column(
+        enum_column_type(DischargeType, "discharge_type")
+    )
+    discharge_reason: Mapped[str | None] = mapped_column(sa.Text)
+    admitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    client: Mapped[Client] = relationship(back_populates="episodes", lazy="raise")
+    substances: Mapped[list["SubstanceUse"]] = relationship(
+        back_populates="episode",
+        order_by="SubstanceUse.rank",
+        cascade="all, delete-orphan",
+        lazy="raise",
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        # At most one open episode per client, enforced by the database.
+        sa.Index(
+            "uq_episodes_one_open_per_client",
+            "client_id",
+            unique=True,
+            sqlite_where=sa.text("discharged_on IS NULL"),
+            postgresql_where=sa.text("discharged_on IS NULL"),
+        ),
+        sa.CheckConstraint(
+            "discharged_on IS NULL OR discharged_on >= admitted_on",
+            name="discharge_after_admission",
+        ),
+        sa.CheckConstraint(
+            "(discharged_on IS NULL) = (discharge_type IS NULL)", name="discharge_has_type"
+        ),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.discharged_on is None
+
+
+class SubstanceUse(db.Model):
+    """A substance the client uses, ranked (1 is the primary substance) for one episode."""
+
+    __tablename__ = "substance_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(sa.ForeignKey("episodes.id"), index=True)
+    rank: Mapped[int]
+    substance: Mapped[Substance] = mapped_column(enum_column_type(Substance, "substance"))
+    route: Mapped[Route] = mapped_column(enum_column_type(Route, "route"))
+    frequency: Mapped[UseFrequency] = mapped_column(enum_column_type(UseFrequency, "frequency"))
+
+    episode: Mapped[Episode] = relationship(back_populates="substances", lazy="raise")
+
+    __table_args__ = (
+        sa.UniqueConstraint("episode_id", "rank", name="uq_substance_uses_episode_rank"),
+        sa.CheckConstraint("rank BETWEEN 1 AND 3", name="rank_range"),
+    )
+
+
+class CareTeamMember(db.Model):
+    """A member of staff on an episode's care team; removal keeps the row as history."""
+
+    __tablename__ = "care_team_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(sa.ForeignKey("episodes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    team_role: Mapped[TeamRole] = mapped_column(enum_column_type(TeamRole, "team_role"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
+
+    __table_args__ = (
+        sa.Index(
+            "uq_care_team_members_one_primary",
+            "episode_id",
+            unique=True,
+            sqlite_where=sa.text("team_role = 'primary_counselor' AND removed_at IS NULL"),
+            postgresql_where=sa.text("team_role = 'primary_counselor' AND removed_at IS NULL"),
+        ),
+        sa.Index(
+            "uq_care_team_members_once_per_episode",
+            "episode_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("removed_at IS NULL"),
+            postgresql_where=sa.text("removed_at IS NULL"),
+        ),
+    )
+
+
+class EmergencyAccess(db.Model):
+    """Break-the-glass: time-limited access to one client, with the reason, for review."""
+
+    __tablename__ = "emergency_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
+    client: Mapped[Client] = relationship(lazy="raise")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")

@@ -1,0 +1,185 @@
+"""The reads behind the client list, the chart and caseloads, each a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload
+
+from clinic.auth.models import User
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay
+from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
+from clinic.clients.vocabulary import TeamRole
+from clinic.extensions import db
+
+OpenEpisode = aliased(Episode, name="open_episode")
+OpenStay = aliased(LevelOfCareStay, name="open_stay")
+Primary = aliased(CareTeamMember, name="primary")
+PrimaryUser = aliased(User, name="primary_user")
+
+
+def client_rows():
+    """Clients with their open episode, current level (and since when) and primary counselor.
+
+    Every row is (Client, Episode | None, Level | None, level since | None, counselor id | None,
+    counselor name | None).
+    """
+    return (
+        sa.select(
+            Client,
+            OpenEpisode,
+            OpenStay.level,
+            OpenStay.started_at,
+            Primary.user_id,
+            PrimaryUser.full_name,
+        )
+        .outerjoin(
+            OpenEpisode,
+            sa.and_(OpenEpisode.client_id == Client.id, OpenEpisode.discharged_on.is_(None)),
+        )
+        .outerjoin(
+            OpenStay, sa.and_(OpenStay.episode_id == OpenEpisode.id, OpenStay.ended_at.is_(None))
+        )
+        .outerjoin(
+            Primary,
+            sa.and_(
+                Primary.episode_id == OpenEpisode.id,
+                Primary.team_role == TeamRole.PRIMARY_COUNSELOR,
+                Primary.removed_at.is_(None),
+            ),
+        )
+        .outerjoin(PrimaryUser, PrimaryUser.id == Primary.user_id)
+    )
+
+
+def _upper_bound(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def name_prefix(column, prefix: str):
+    """`column` starts with `prefix`: a range the index answers, then LIKE for exactness."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.and_(
+        column >= prefix, column < _upper_bound(prefix), column.like(f"{escaped}%", escape="\\")
+    )
+
+
+LEVEL_ORDER = sa.case({level.value: -level.intensity for level in Level}, value=OpenStay.level)
+
+SORTS = {
+    "name": (Client.search_name, Client.id),
+    "mrn": (Client.mrn,),
+    "dob": (Client.date_of_birth, Client.search_name),
+    "admitted": (OpenEpisode.admitted_on.desc(), Client.search_name),
+    "level": (LEVEL_ORDER, Client.search_name),
+}
+
+
+@dataclass(frozen=True)
+class ChartHeader:
+    client: Client
+    episode: Episode | None
+    level: Level | None
+    level_since: datetime | None
+    counselor_name: str | None
+
+    def days_in_treatment(self, today: date) -> int | None:
+        return (today - self.episode.admitted_on).days if self.episode else None
+
+
+@dataclass(frozen=True)
+class ChartDetail:
+    episodes: list[Episode]
+    stays: dict[int, list[LevelOfCareStay]]
+    teams: dict[int, list[CareTeamMember]]
+    substances: dict[int, list[SubstanceUse]]
+
+
+def chart_detail(client_id: int) -> ChartDetail:
+    """Every episode of the client with its stays, care team history and substances: 4 queries."""
+    episodes = list(
+        db.session.scalars(
+            sa.select(Episode)
+            .where(Episode.client_id == client_id)
+            .order_by(Episode.admitted_on.desc(), Episode.id.desc())
+        )
+    )
+    ids = [episode.id for episode in episodes]
+    stays: dict[int, list[LevelOfCareStay]] = {episode_id: [] for episode_id in ids}
+    teams: dict[int, list[CareTeamMember]] = {episode_id: [] for episode_id in ids}
+    substances: dict[int, list[SubstanceUse]] = {episode_id: [] for episode_id in ids}
+    if ids:
+        for stay in db.session.scalars(
+            sa.select(LevelOfCareStay)
+            .where(LevelOfCareStay.episode_id.in_(ids))
+            .order_by(LevelOfCareStay.started_at, LevelOfCareStay.id)
+        ):
+            stays[stay.episode_id].append(stay)
+        for member in db.session.scalars(
+            sa.select(CareTeamMember)
+            .where(CareTeamMember.episode_id.in_(ids))
+            .options(joinedload(CareTeamMember.user))
+            .order_by(CareTeamMember.removed_at.is_not(None), CareTeamMember.added_at)
+        ):
+            teams[member.episode_id].append(member)
+        for use in db.session.scalars(
+            sa.select(SubstanceUse)
+            .where(SubstanceUse.episode_id.in_(ids))
+            .order_by(SubstanceUse.rank)
+        ):
+            substances[use.episode_id].append(use)
+    return ChartDetail(episodes, stays, teams, substances)
+
+
+def chart_header(client_id: int, visible) -> ChartHeader | None:
+    row = db.session.execute(client_rows().where(Client.id == client_id, visible)).one_or_none()
+    if row is None:
+        return None
+    client, episode, level, since, _counselor_id, counselor_name = row
+    return ChartHeader(client, episode, level, since, counselor_name)
+
+
+def caseload(user_id: int) -> list:
+    """The user's open-episode clients: client_rows() columns plus the user's team role."""
+    mine = aliased(CareTeamMember, name="mine")
+    return list(
+        db.session.execute(
+            client_rows()
+            .join(
+                mine,
+                sa.and_(
+                    mine.episode_id == OpenEpisode.id,
+                    mine.user_id == user_id,
+                    mine.removed_at.is_(None),
+                ),
+            )
+            .add_columns(mine.team_role)
+            .order_by(LEVEL_ORDER, Client.search_name)
+        )
+    )
+
+
+def caseload_by_counselor() -> list[tuple[int | None, str | None, Level, int]]:
+    """Open episodes counted per primary counselor and current level, in one grouped query."""
+    return list(
+        db.session.execute(
+            sa.select(Primary.user_id, PrimaryUser.full_name, OpenStay.level, sa.func.count())
+            .select_from(OpenEpisode)
+            .join(
+                OpenStay,
+                sa.and_(OpenStay.episode_id == OpenEpisode.id, OpenStay.ended_at.is_(None)),
+            )
+            .outerjoin(
+                Primary,
+                sa.and_(
+                    Primary.episode_id == OpenEpisode.id,
+                    Primary.team_role == TeamRole.PRIMARY_COUNSELOR,
+                    Primary.removed_at.is_(None),
+                ),
+            )
+            .outerjoin(PrimaryUser, PrimaryUser.id == Primary.user_id)
+            .where(OpenEpisode.discharged_on.is_(None))
+            .group_by(Primary.user_id, PrimaryUser.full_name, OpenStay.level)
+        )
+    )

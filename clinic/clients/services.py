@@ -1,0 +1,380 @@
+"""Intake, admission, care teams and emergency access: the rules behind the client pages.
+
+Every function adds to the caller's transaction and audits what it did; the caller commits.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from difflib import SequenceMatcher
+
+import sqlalchemy as sa
+from flask_login import current_user
+
+from clinic.auth.models import Role, User, UserRole
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.clients import access
+from clinic.clients.models import (
+    CareTeamMember,
+    Client,
+    EmergencyAccess,
+    Episode,
+    SubstanceUse,
+    fold_name,
+    generate_mrn,
+)
+from clinic.clients.vocabulary import TeamRole
+from clinic.core import audit
+from clinic.core.clock import utcnow
+from clinic.core.templating import clinic_today
+from clinic.extensions import db
+
+CLIENT_VIEWED = audit.define("client.viewed", "Client record opened")
+CLIENTS_LISTED = audit.define("clients.listed", "Client list or search shown")
+CLIENT_CREATED = audit.define("client.created", "Client record created")
+CLIENT_UPDATED = audit.define("client.updated", "Client demographics changed")
+CLIENT_RESTRICTED = audit.define("client.restricted", "Restricted-record flag changed")
+DUPLICATE_OVERRIDDEN = audit.define(
+    "client.duplicate_overridden", "New record created despite a possible duplicate"
+)
+EPISODE_ADMITTED = audit.define("episode.admitted", "Client admitted (episode opened)")
+CARE_TEAM_CHANGED = audit.define("careteam.changed", "Care team changed")
+EMERGENCY_GRANTED = audit.define("emergency.granted", "Emergency access to a client")
+EMERGENCY_REVIEWED = audit.define("emergency.reviewed", "Emergency access reviewed")
+
+
+class ClientError(ValueError):
+    """A request the rules refuse; `field` names the form field to blame."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def client_is_visible(user, client_id: int) -> bool:
+    clause = access.visible_clients(user, clinic_today(), utcnow())
+    query = sa.select(sa.exists().where(Client.id == client_id, clause))
+    return bool(db.session.scalar(query))
+
+
+def visible_clause(user):
+    return access.visible_clients(user, clinic_today(), utcnow())
+
+
+# --- Duplicate check --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    client: Client
+    last_admitted_on: date | None
+
+    @property
+    def restricted(self) -> bool:
+        return self.client.restricted
+
+
+def _names_alike(a: str, b: str) -> bool:
+    if a == b or sorted(a.split()) == sorted(b.split()):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def possible_duplicates(first: str, last: str, date_of_birth: date) -> list[PossibleDuplicate]:
+    """Clients with this date of birth and a similar name (case, accents, spacing and order
+    ignored, small misspellings allowed). Searches every client: a duplicate outside the
+    user's access is still a duplicate, and is shown with the minimum needed to recognise it."""
+    wanted = fold_name(last, first)
+    last_admission = (
+        sa.select(sa.func.max(Episode.admitted_on))
+        .where(Episode.client_id == Client.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Client, last_admission)
+        .where(Client.date_of_birth == date_of_birth)
+        .order_by(Client.search_name)
+    ).all()
+    return [
+        PossibleDuplicate(client, admitted)
+        for client, admitted in rows
+        if _names_alike(wanted, client.search_name)
+    ]
+
+
+# --- Client records ---------------------------------------------------------------------------
+
+DEMOGRAPHIC_FIELDS = (
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex_at_birth",
+    "gender_identity",
+    "pronouns",
+    "phone",
+    "email",
+    "address",
+    "city",
+    "state",
+    "postal_code",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+)
+
+
+def create_client(details: dict, *, confirmed_not_duplicate: bool) -> Client:
+    """Create a client record; refused while a likely duplicate is unconfirmed."""
+    duplicates = possible_duplicates(
+        details["legal_first_name"], details["legal_last_name"], details["date_of_birth"]
+    )
+    if duplicates and not confirmed_not_duplicate:
+        raise ClientError(
+            "A record with this date of birth and a similar name exists. Check the possible "
+            "matches; create a new record only if this is a different person.",
+            "confirm_not_duplicate",
+        )
+    client = Client(created_by_id=current_user.id, **_clean(details))
+    client.mrn = _unused_mrn()
+    db.session.add(client)
+    db.session.flush()
+    audit.record(CLIENT_CREATED, target=client, client_id=client.id)
+    if duplicates:
+        audit.record(
+            DUPLICATE_OVERRIDDEN,
+            target=client,
+            client_id=client.id,
+            detail={"possible_duplicates": [match.client.id for match in duplicates]},
+        )
+    return client
+
+
+def _unused_mrn() -> str:
+    for _ in range(20):
+        mrn = generate_mrn()
+        if db.session.scalar(sa.select(Client.id).where(Client.mrn == mrn)) is None:
+            return mrn
+    raise RuntimeError("could not find an unused record number")
+
+
+def _clean(details: dict) -> dict:
+    """Trimmed values, empty strings as None, only demographic fields."""
+    cleaned = {}
+    for name in DEMOGRAPHIC_FIELDS:
+        value = details.get(name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        cleaned[name] = value
+    return cleaned
+
+
+def update_client(client: Client, details: dict) -> list[str]:
+    """Change demographics; returns the names of the fields that changed (for the audit)."""
+    changed = []
+    for name, value in _clean(details).items():
+        if getattr(client, name) != value:
+            setattr(client, name, value)
+            changed.append(name)
+    if changed:
+        audit.record(
+            CLIENT_UPDATED, target=client, client_id=client.id, detail={"changed": changed}
+        )
+    return changed
+
+
+def set_restricted(client: Client, restricted: bool) -> None:
+    if client.restricted == restricted:
+        return
+    client.restricted = restricted
+    audit.record(
+        CLIENT_RESTRICTED, target=client, client_id=client.id, detail={"restricted": restricted}
+    )
+
+
+# --- Episodes ---------------------------------------------------------------------------------
+
+
+def open_episode(client_id: int) -> Episode | None:
+    return db.session.scalar(
+        sa.select(Episode).where(Episode.client_id == client_id, Episode.discharged_on.is_(None))
+    )
+
+
+def admit(
+    client: Client,
+    *,
+    admitted_on: date,
+    referral_source,
+    level: Level,
+    substances: list[tuple],
+    payer: str | None,
+    member_id: str | None,
+    authorization_notes: str | None,
+) -> Episode:
+    """Open an episode with its first level-of-care stay. One open episode per client."""
+    if open_episode(client.id) is not None:
+        raise ClientError("This client already has an open episode; discharge it first.")
+    if admitted_on > clinic_today():
+        raise ClientError("The admission date cannot be in the future.", "admitted_on")
+    if admitted_on < client.date_of_birth:
+        raise ClientError("The admission date is before the date of birth.", "admitted_on")
+    episode = Episode(
+        client_id=client.id,
+        admitted_on=admitted_on,
+        referral_source=referral_source,
+        payer=(payer or "").strip() or None,
+        member_id=(member_id or "").strip() or None,
+        authorization_notes=(authorization_notes or "").strip() or None,
+        admitted_by_id=current_user.id,
+    )
+    episode.substances = [
+        SubstanceUse(rank=rank, substance=substance, route=route, frequency=frequency)
+        for rank, (substance, route, frequency) in enumerate(substances, start=1)
+    ]
+    db.session.add(episode)
+    db.session.flush()
+    db.session.add(
+        LevelOfCareStay(
+            episode_id=episode.id,
+            level=level,
+            started_at=utcnow(),
+            reason=StayReason.ADMISSION,
+            requested_by_id=current_user.id,
+        )
+    )
+    audit.record(
+        EPISODE_ADMITTED,
+        target=episode,
+        client_id=client.id,
+        detail={"level": level.value, "admitted_on": admitted_on.isoformat()},
+    )
+    return episode
+
+
+# --- Care teams -------------------------------------------------------------------------------
+
+
+def active_team(episode_id: int) -> list[CareTeamMember]:
+    return list(
+        db.session.scalars(
+            sa.select(CareTeamMember)
+            .where(CareTeamMember.episode_id == episode_id, CareTeamMember.removed_at.is_(None))
+            .options(sa.orm.joinedload(CareTeamMember.user))
+            .order_by(CareTeamMember.team_role, CareTeamMember.added_at)
+        )
+    )
+
+
+def staff_for_team_role(team_role: TeamRole) -> list[User]:
+    """Active staff who may fill a team role: medical staff for medical, else counselors."""
+    wanted = Role.MEDICAL if team_role == TeamRole.MEDICAL else Role.COUNSELOR
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.active.is_(True))
+            .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == wanted)))
+            .order_by(User.full_name)
+        )
+    )
+
+
+def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMember:
+    """Put `user` on the care team; a new primary counselor replaces the current one."""
+    if not episode.is_open:
+        raise ClientError("The episode is closed; its care team can no longer change.")
+    if user not in staff_for_team_role(team_role):
+        raise ClientError("This person cannot fill that role on a care team.", "user_id")
+    now = utcnow()
+    team = active_team(episode.id)
+    if any(member.user_id == user.id for member in team):
+        current = next(member for member in team if member.user_id == user.id)
+        if current.team_role == team_role:
+            raise ClientError("This person already has that role on the team.", "user_id")
+        if current.team_role == TeamRole.PRIMARY_COUNSELOR:
+            raise ClientError(
+                "This person is the primary counselor: assign another primary counselor first.",
+                "user_id",
+            )
+        _remove(current, now)
+    if team_role == TeamRole.PRIMARY_COUNSELOR:
+        for member in team:
+            if member.team_role == TeamRole.PRIMARY_COUNSELOR and member.removed_at is None:
+                _remove(member, now)
+    db.session.flush()
+    member = CareTeamMember(
+        episode_id=episode.id,
+        user_id=user.id,
+        team_role=team_role,
+        added_at=now,
+        added_by_id=current_user.id,
+    )
+    db.session.add(member)
+    db.session.flush()
+    audit.record(
+        CARE_TEAM_CHANGED,
+        target=episode,
+        client_id=episode.client_id,
+        detail={"added": user.id, "team_role": team_role.value},
+    )
+    return member
+
+
+def _remove(member: CareTeamMember, now: datetime) -> None:
+    member.removed_at = now
+    member.removed_by_id = current_user.id
+
+
+def remove_from_team(episode: Episode, member: CareTeamMember) -> None:
+    """Take someone off the team. The primary counselor is replaced, never just removed."""
+    if member.episode_id != episode.id or member.removed_at is not None:
+        raise ClientError("This person is not on the care team.")
+    if member.team_role == TeamRole.PRIMARY_COUNSELOR:
+        raise ClientError(
+            "An episode always has a primary counselor: assign a new one instead of removing."
+        )
+    _remove(member, utcnow())
+    audit.record(
+        CARE_TEAM_CHANGED,
+        target=episode,
+        client_id=episode.client_id,
+        detail={"removed": member.user_id, "team_role": member.team_role.value},
+    )
+
+
+# --- Emergency access -------------------------------------------------------------------------
+
+
+def grant_emergency_access(client: Client, reason: str) -> EmergencyAccess:
+    """Break the glass: 60 minutes of access to one client, audited and listed for review."""
+    if client.restricted:
+        raise ClientError("Emergency access is not available for this record.")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ClientError("Say why you need access now (at least 10 characters).", "reason")
+    now = utcnow()
+    grant = EmergencyAccess(
+        user_id=current_user.id,
+        client_id=client.id,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + access.EMERGENCY_ACCESS_LENGTH,
+    )
+    db.session.add(grant)
+    db.session.flush()
+    audit.record(
+        EMERGENCY_GRANTED,
+        target=grant,
+        client_id=client.id,
+        detail={"expires_at": grant.expires_at.isoformat()},
+    )
+    return grant
+
+
+def review_emergency_access(grant: EmergencyAccess, note: str | None) -> None:
+    if grant.reviewed_at is not None:
+        raise ClientError("This emergency access has already been reviewed.")
+    grant.reviewed_at = utcnow()
+    grant.reviewed_by_id = current_user.id
+    grant.review_note = (note or "").strip() or None
+    audit.record(EMERGENCY_REVIEWED, target=grant, client_id=grant.client_id)

@@ -1,0 +1,152 @@
+"""Coded answers used on client and admission records, with the words staff see. No Flask."""
+
+from enum import StrEnum
+
+
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members carry a label for forms and pages (LABELS, set per class)."""
+
+    @property
+    def label(self) -> str:
+        return type(self).LABELS[self]  # type: ignore[attr-defined]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+class SexAtBirth(LabelledEnum):
+    FEMALE = "female"
+    MALE = "male"
+    INTERSEX = "intersex"
+    UNKNOWN = "unknown"
+
+
+SexAtBirth.LABELS = {
+    SexAtBirth.FEMALE: "Female",
+    SexAtBirth.MALE: "Male",
+    SexAtBirth.INTERSEX: "Intersex",
+    SexAtBirth.UNKNOWN: "Unknown or declined",
+}
+
+
+class ReferralSource(LabelledEnum):
+    SELF = "self"
+    FAMILY = "family"
+    PHYSICIAN = "physician"
+    HOSPITAL = "hospital"
+    TREATMENT_PROGRAM = "treatment_program"
+    COURT = "court"
+    EMPLOYER = "employer"
+    COMMUNITY = "community"
+    OTHER = "other"
+
+
+ReferralSource.LABELS = {
+    ReferralSource.SELF: "Self",
+    ReferralSource.FAMILY: "Family or friend",
+    ReferralSource.PHYSICIAN: "Physician or clinic",
+    ReferralSource.HOSPITAL: "Hospital or emergency department",
+    ReferralSource.TREATMENT_PROGRAM: "Another treatment program",
+    ReferralSource.COURT: "Court, probation or parole",
+    ReferralSource.EMPLOYER: "Employer or EAP",
+    ReferralSource.COMMUNITY: "Community organisation",
+    ReferralSource.OTHER: "Other",
+}
+
+
+class Substance(LabelledEnum):
+    HEROIN = "heroin"
+    FENTANYL = "fentanyl"
+    RX_OPIOIDS = "rx_opioids"
+    METHADONE = "methadone"
+    BUPRENORPHINE = "buprenorphine"
+    ALCOHOL = "alcohol"
+    COCAINE = "cocaine"
+    METHAMPHETAMINE = "methamphetamine"
+    CANNABIS = "cannabis"
+    BENZODIAZEPINES = "benzodiazepines"
+    OTHER = "other"
+
+
+Substance.LABELS = {
+    Substance.HEROIN: "Heroin",
+    Substance.FENTANYL: "Fentanyl (illicit)",
+    Substance.RX_OPIOIDS: "Prescription opioids (non-prescribed use)",
+    Substance.METHADONE: "Methadone (non-prescribed)",
+    Substance.BUPRENORPHINE: "Buprenorphine (non-prescribed)",
+    Substance.ALCOHOL: "Alcohol",
+    Substance.COCAINE: "Cocaine or crack",
+    Substance.METHAMPHETAMINE: "Methamphetamine",
+    Substance.CANNABIS: "Cannabis",
+    Substance.BENZODIAZEPINES: "Benzodiazepines",
+    Substance.OTHER: "Other",
+}
+
+
+class Route(LabelledEnum):
+    ORAL = "oral"
+    SMOKING = "smoking"
+    INTRANASAL = "intranasal"
+    INJECTION = "injection"
+    OTHER = "other"
+
+
+Route.LABELS = {
+    Route.ORAL: "Oral",
+    Route.SMOKING: "Smoking",
+    Route.INTRANASAL: "Intranasal (snorting)",
+    Route.INJECTION: "Injection",
+    Route.OTHER: "Other",
+}
+
+
+class UseFrequency(LabelledEnum):
+    NONE_30_DAYS = "none_30_days"
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+    SEVERAL_WEEKLY = "several_weekly"
+    DAILY = "daily"
+
+
+UseFrequency.LABELS = {
+    UseFrequency.NONE_30_DAYS: "No use in the past 30 days",
+    UseFrequency.MONTHLY: "1-3 times in the past month",
+    UseFrequency.WEEKLY: "1-2 times a week",
+    UseFrequency.SEVERAL_WEEKLY: "3-6 times a week",
+    UseFrequency.DAILY: "Daily",
+}
+
+
+class DischargeType(LabelledEnum):
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    AGAINST_ADVICE = "against_advice"
+    ADMINISTRATIVE = "administrative"
+    DECEASED = "deceased"
+    OTHER = "other"
+
+
+DischargeType.LABELS = {
+    DischargeType.COMPLETED: "Completed treatment",
+    DischargeType.TRANSFERRED: "Transferred",
+    DischargeType.AGAINST_ADVICE: "Left against advice",
+    DischargeType.ADMINISTRATIVE: "Administrative",
+    DischargeType.DECEASED: "Deceased",
+    DischargeType.OTHER: "Other",
+}
+
+
+class TeamRole(LabelledEnum):
+    PRIMARY_COUNSELOR = "primary_counselor"
+    THERAPIST = "therapist"
+    MEDICAL = "medical"
+    PEER_SUPPORT = "peer_support"
+
+
+TeamRole.LABELS = {
+    TeamRole.PRIMARY_COUNSELOR: "Primary counselor",
+    TeamRole.THERAPIST: "Therapist",
+    TeamRole.MEDICAL: "Medical",
+    TeamRole.PEER_SUPPORT: "Peer support",
+}
