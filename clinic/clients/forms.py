@@ -61,14 +61,14 @@ class IntakeSearchForm(FlaskForm):
 
     first = StringField("Legal first name", validators=[DataRequired(), Length(max=80)])
     last = StringField("Legal last name", validators=[DataRequired(), Length(max=80)])
-    dob = DateField("Date of birth", validators=[DataRequired(), PlausibleBirthDate()])
+    dob = DateField("Date of birth", validators=[InputRequired(), PlausibleBirthDate()])
 
 
 class ClientFields:
     legal_first_name = StringField("Legal first name", validators=[DataRequired(), Length(max=80)])
     legal_last_name = StringField("Legal last name", validators=[DataRequired(), Length(max=80)])
     preferred_name = optional_text("Preferred name", 80)
-    date_of_birth = DateField("Date of birth", validators=[DataRequired(), PlausibleBirthDate()])
+    date_of_birth = DateField("Date of birth", validators=[InputRequired(), PlausibleBirthDate()])
     sex_at_birth = pick("Sex assigned at birth", SexAtBirth.choices())
     gender_identity = optional_text("Gender identity", 60)
     pronouns = optional_text("Pronouns", 30, description="For example she/her, he/him, they/them.")
@@ -98,7 +98,7 @@ class EditClientForm(ClientFields, VersionedForm):
 class AdmissionForm(FlaskForm):
     admitted_on = DateField(
         "Admitted on",
-        validators=[DataRequired(), NotInFuture("The admission date cannot be in the future.")],
+        validators=[InputRequired(), NotInFuture("The admission date cannot be in the future.")],
     )
     referral_source = pick("Referral source", ReferralSource.choices())
     level = pick("Initial level of care", LEVEL_CHOICES)
@@ -155,7 +155,12 @@ class CareTeamForm(FlaskForm):
 class EmergencyAccessForm(FlaskForm):
     reason = TextAreaField(
         "Why do you need this record now?",
-        validators=[DataRequired(), Length(min=10, max=1000)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=10, max=1000, message="Say why you need access now, in 10 to 1000 characters."
+            ),
+        ],
         description="Your access lasts 60 minutes, is recorded, and is reviewed by a supervisor.",
     )
 

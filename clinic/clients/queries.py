@@ -71,8 +71,8 @@ SORTS = {
     "name": (Client.search_name, Client.id),
     "mrn": (Client.mrn,),
     "dob": (Client.date_of_birth, Client.search_name),
-    "admitted": (OpenEpisode.admitted_on.desc(), Client.search_name),
-    "level": (LEVEL_ORDER, Client.search_name),
+    "admitted": (OpenEpisode.admitted_on.desc().nulls_last(), Client.search_name),
+    "level": (LEVEL_ORDER.nulls_last(), Client.search_name),
 }
 
 

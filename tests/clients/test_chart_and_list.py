@@ -1,0 +1,183 @@
+"""The client list, the chart and the home caseload: access, audit, escaping, bounded queries."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from clinic.care.levels import Level
+from clinic.core.audit import AuditEvent
+from clinic.core.templating import clinic_today
+from clinic.extensions import db
+
+NASTY_NAMES = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "{{7*7}}"]
+
+
+def audit_events(action: str) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_opening_a_chart_is_audited_with_the_client(client, users, clients, login):
+    counselor = users.make()
+    record = clients.make()
+    clients.admit(record, counselor=counselor)
+    login(counselor)
+    assert client.get(f"/clients/{record.id}").status_code == 200
+    [event] = audit_events("client.viewed")
+    assert (event.client_id, event.user_id) == (record.id, counselor.id)
+    assert event.detail == {"page": "clients.chart"}
+
+
+def test_a_refused_chart_is_audited_as_denied(client, users, clients, login):
+    outsider = users.make()
+    record = clients.make()
+    clients.admit(record, counselor=users.make())
+    login(outsider)
+    response = client.get(f"/clients/{record.id}")
+    assert response.status_code == 404
+    assert "Emergency access" in response.get_data(as_text=True)
+    [event] = audit_events("access.denied")
+    assert event.outcome == "denied"
+    assert event.detail["permission"] == "client.view"
+
+
+def test_the_list_shows_only_visible_clients_and_records_which(client, users, clients, login):
+    counselor = users.make()
+    mine = clients.make("Alma", "Mine")
+    clients.admit(mine, counselor=counselor)
+    clients.admit(clients.make("Otto", "Other"), counselor=users.make())
+    login(counselor)
+    html = client.get("/clients/").get_data(as_text=True)
+    assert "Alma Mine" in html
+    assert "Otto Other" not in html
+    [event] = audit_events("clients.listed")
+    assert event.detail == {"client_ids": [mine.id], "filters": []}
+
+
+@pytest.mark.parametrize("name", NASTY_NAMES)
+def test_markup_in_a_name_is_shown_as_text(client, users, clients, login, name):
+    counselor = users.make()
+    record = clients.make(name, name)
+    clients.admit(record, counselor=counselor)
+    login(counselor)
+    pages = [
+        client.get("/clients/").get_data(as_text=True),
+        client.get(f"/clients/{record.id}").get_data(as_text=True),
+        client.get("/").get_data(as_text=True),
+    ]
+    escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace('"', "&#34;")
+    for html in pages:
+        assert escaped in html  # shown, as text
+        if escaped != name:
+            assert name not in html  # never as markup
+        assert "49 49" not in html  # never evaluated as a template
+
+
+@pytest.fixture
+def roster(users, clients):
+    """Five clients at various levels for a supervisor's searches."""
+    counselor = users.make(full_name="Casey Counselor")
+    today = clinic_today()
+    made = {}
+    for first, last, born, level, days in [
+        ("Ana", "Smith", date(1980, 1, 2), Level.WM, 2),
+        ("Ben", "Smithers", date(1975, 6, 7), Level.RES, 20),
+        ("Cleo", "Jones", date(1990, 3, 4), Level.IOP, 60),
+        ("Dan", "Brown", date(1985, 8, 9), Level.OP, 120),
+        ("Eve", "Smith", date(1999, 12, 31), None, 0),
+    ]:
+        record = clients.make(first, last, date_of_birth=born)
+        if level:
+            clients.admit(
+                record,
+                level=level,
+                admitted_on=today - timedelta(days=days),
+                counselor=counselor if last != "Jones" else None,
+            )
+        made[first] = record
+    return counselor, made
+
+
+def names_in(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    import re
+
+    return re.findall(r'/clients/\d+">([^<]+)</a>', body)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=smith", ["Ana Smith", "Eve Smith", "Ben Smithers"]),
+        ("q=Smith, Ana", ["Ana Smith"]),
+        ("q=ana smith", ["Ana Smith"]),
+        ("q=SMITHERS", ["Ben Smithers"]),
+        ("dob=1990-03-04", ["Cleo Jones"]),
+        ("level=WM", ["Ana Smith"]),
+        ("q=smith&sort=dob", ["Ben Smithers", "Ana Smith", "Eve Smith"]),
+        ("sort=level", ["Ana Smith", "Ben Smithers", "Cleo Jones", "Dan Brown", "Eve Smith"]),
+        ("sort=admitted", ["Ana Smith", "Ben Smithers", "Cleo Jones", "Dan Brown", "Eve Smith"]),
+        ("sort=; DROP TABLE clients", []),
+    ],
+)
+def test_search_filter_and_sort(client, login_as, roster, query, expected):
+    login_as("supervisor")
+    response = client.get(f"/clients/?{query}")
+    assert response.status_code == 200
+    assert names_in(response.get_data(as_text=True)) == expected
+
+
+def test_search_by_record_number_and_counselor(client, login_as, roster):
+    counselor, made = roster
+    login_as("supervisor")
+    html = client.get(f"/clients/?q={made['Cleo'].mrn}").get_data(as_text=True)
+    assert names_in(html) == ["Cleo Jones"]
+    html = client.get(f"/clients/?counselor={counselor.id}&sort=name").get_data(as_text=True)
+    assert names_in(html) == ["Dan Brown", "Ana Smith", "Ben Smithers"]
+
+
+def test_the_chart_header_shows_who_where_and_how_long(client, login_as, roster, clock):
+    _, made = roster
+    login_as("supervisor")
+    html = client.get(f"/clients/{made['Ben'].id}").get_data(as_text=True)
+    assert "Residential treatment" in html
+    assert "Casey Counselor" in html
+    assert "MRN" in html
+    assert made["Ben"].mrn in html
+    html = client.get(f"/clients/{made['Eve'].id}").get_data(as_text=True)
+    assert "Not in treatment" in html
+    assert "Admit this client" in html
+
+
+def make_caseload(users, clients, counselor, count: int) -> None:
+    other = users.make()
+    for number in range(count):
+        record = clients.make(f"Bulk{number}", "Person")
+        clients.admit(
+            record, level=list(Level)[number % 6], counselor=counselor if number % 2 else other
+        )
+
+
+@pytest.mark.parametrize("page", ["/", "/clients/", "/clients/?q=bulk&sort=level", "chart"])
+def test_pages_run_the_same_number_of_queries_for_10_and_200_clients(
+    client, users, clients, login, count_queries, page
+):
+    counselor = users.make(roles=("counselor", "supervisor"))
+    login(counselor)
+    counts = []
+    for size in (10, 200):
+        make_caseload(users, clients, counselor, size - len(counts) * 10)
+        url = page
+        if page == "chart":
+            from clinic.clients.models import Client
+
+            url = f"/clients/{db.session.scalar(sa.select(sa.func.max(Client.id)))}"
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        counts.append(counted.count)
+    assert counts[0] == counts[1], page
