@@ -8,6 +8,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_login import current_user
 
 from clinic.auth.models import Role, User, UserRole
@@ -52,9 +53,14 @@ class ClientError(ValueError):
 
 
 def client_is_visible(user, client_id: int) -> bool:
-    clause = access.visible_clients(user, clinic_today(), utcnow())
-    query = sa.select(sa.exists().where(Client.id == client_id, clause))
-    return bool(db.session.scalar(query))
+    """One query per user and client per request, however often pages and templates ask."""
+    cache = g.setdefault("visible_clients", {}) if has_request_context() else {}
+    key = (user.id, client_id)
+    if key not in cache:
+        clause = access.visible_clients(user, clinic_today(), utcnow())
+        query = sa.select(sa.exists().where(Client.id == client_id, clause))
+        cache[key] = bool(db.session.scalar(query))
+    return cache[key]
 
 
 def visible_clause(user):

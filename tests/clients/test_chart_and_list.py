@@ -181,3 +181,15 @@ def test_pages_run_the_same_number_of_queries_for_10_and_200_clients(
             assert client.get(url).status_code == 200
         counts.append(counted.count)
     assert counts[0] == counts[1], page
+
+
+def test_admins_see_the_chart_without_clinical_content(client, login_as, clients):
+    record = clients.make()
+    clients.admit(record)
+    login_as("admin")
+    html = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    assert "Residential treatment" in html  # level of care is operational
+    assert "Heroin" not in html  # substances are clinical
+    client.post("/logout")
+    login_as("supervisor")
+    assert "Heroin" in client.get(f"/clients/{record.id}").get_data(as_text=True)
