@@ -30,6 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Page timings against 10,000 synthetic clients (BENCH_CLIENTS, BENCH_REQUESTS to change).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

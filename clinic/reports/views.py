@@ -7,9 +7,9 @@ from sqlalchemy.orm import joinedload
 from clinic.auth.permissions import deny, require
 from clinic.care.levels import BY_INTENSITY
 from clinic.clients import queries, services
+from clinic.clients.forms import EmergencyReviewForm
 from clinic.clients.models import EmergencyAccess
 from clinic.clients.services import ClientError
-from clinic.clients.forms import EmergencyReviewForm
 from clinic.core import audit
 from clinic.core.csv_export import csv_response
 from clinic.core.templating import clinic_today

@@ -1,0 +1,215 @@
+"""`flask seed demo` and `flask seed scale`: believable, consistent data, never in production."""
+
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from clinic.auth.models import Role, User, UserRole
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay
+from clinic.clients import access, queries
+from clinic.clients.models import CareTeamMember, Client, Episode, fold_name
+from clinic.clients.vocabulary import TeamRole
+from clinic.core.clock import utcnow
+from clinic.core.templating import clinic_today
+from clinic.extensions import db
+from clinic.seed import scale
+from clinic.seed.demo import COUNSELOR_EMAIL, DEMO_PASSWORD
+from tests.conftest import dispose, make_app
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def open_stays_per_episode() -> dict[int, int]:
+    """Every episode's id with its number of open stays (zero included)."""
+    rows = db.session.execute(
+        sa.select(Episode.id, sa.func.count(LevelOfCareStay.id))
+        .outerjoin(
+            LevelOfCareStay,
+            sa.and_(LevelOfCareStay.episode_id == Episode.id, LevelOfCareStay.ended_at.is_(None)),
+        )
+        .group_by(Episode.id)
+    )
+    return dict(rows.all())
+
+
+def assert_episodes_consistent() -> None:
+    """The rules every episode obeys: one open stay while open, none and a type once closed."""
+    open_stays = open_stays_per_episode()
+    for episode in db.session.scalars(sa.select(Episode)):
+        if episode.is_open:
+            assert open_stays[episode.id] == 1, episode.id
+            assert episode.discharge_type is None
+        else:
+            assert open_stays[episode.id] == 0, episode.id
+            assert episode.discharge_type is not None
+            assert episode.discharged_on >= episode.admitted_on
+    for stay in db.session.scalars(sa.select(LevelOfCareStay)):
+        assert stay.ended_at is None or stay.ended_at >= stay.started_at
+        assert stay.started_at <= utcnow()
+    primaries = Counter(
+        db.session.scalars(
+            sa.select(CareTeamMember.episode_id).where(
+                CareTeamMember.team_role == TeamRole.PRIMARY_COUNSELOR,
+                CareTeamMember.removed_at.is_(None),
+            )
+        )
+    )
+    assert set(primaries.values()) <= {1}
+    for client in db.session.scalars(sa.select(Client)):
+        assert client.search_name == fold_name(client.legal_last_name, client.legal_first_name)
+        assert client.search_name_reversed == fold_name(
+            client.legal_first_name, client.legal_last_name
+        )
+
+
+def current_levels() -> Counter:
+    return Counter(
+        db.session.scalars(
+            sa.select(LevelOfCareStay.level)
+            .join(Episode, Episode.id == LevelOfCareStay.episode_id)
+            .where(Episode.discharged_on.is_(None), LevelOfCareStay.ended_at.is_(None))
+        )
+    )
+
+
+def open_episodes_without_primary() -> int:
+    has_primary = sa.select(CareTeamMember.episode_id).where(
+        CareTeamMember.team_role == TeamRole.PRIMARY_COUNSELOR,
+        CareTeamMember.removed_at.is_(None),
+    )
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Episode)
+        .where(Episode.discharged_on.is_(None), Episode.id.not_in(has_primary))
+    )
+
+
+def counselors() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User).join(UserRole).where(UserRole.role == Role.COUNSELOR).order_by(User.id)
+        )
+    )
+
+
+# --- Demo -------------------------------------------------------------------------------------
+
+
+def test_seed_demo_builds_a_small_clinic_across_the_continuum(app):
+    result = run(app, "seed", "demo")
+    assert result.exit_code == 0, result.output
+    assert "clients" in result.output
+
+    team = counselors()
+    assert len(team) == 4
+    assert all(user.check_password(DEMO_PASSWORD) for user in team)
+    assert 38 <= count(Client) <= 45
+    levels = current_levels()
+    assert set(levels) == set(Level)
+    assert levels[Level.RES] > levels[Level.WM]
+    assert_episodes_consistent()
+    assert open_episodes_without_primary() == 2
+
+
+def test_seed_demo_gives_the_demo_counselor_a_caseload_and_an_aftercare_client(app):
+    assert run(app, "seed", "demo").exit_code == 0
+    counselor = db.session.scalar(sa.select(User).where(User.email == COUNSELOR_EMAIL))
+
+    caseload = queries.caseload(counselor.id)
+    assert len(caseload) >= 6
+    # A client discharged in the last 30 days stays visible for aftercare follow-up.
+    recently_discharged = db.session.scalars(
+        sa.select(Episode.client_id)
+        .join(CareTeamMember, CareTeamMember.episode_id == Episode.id)
+        .where(
+            CareTeamMember.user_id == counselor.id,
+            Episode.discharged_on >= clinic_today() - access.AFTERCARE_FOLLOW_UP,
+        )
+    ).all()
+    assert recently_discharged
+    visible = access.visible_clients(counselor, clinic_today(), utcnow())
+    assert db.session.scalar(
+        sa.select(sa.func.count()).where(Client.id.in_(recently_discharged), visible)
+    ) == len(recently_discharged)
+
+
+def test_seed_demo_admits_withdrawal_management_in_the_last_days(app):
+    assert run(app, "seed", "demo").exit_code == 0
+    today = clinic_today()
+    admitted = db.session.scalars(
+        sa.select(Episode.admitted_on)
+        .join(LevelOfCareStay, LevelOfCareStay.episode_id == Episode.id)
+        .where(LevelOfCareStay.ended_at.is_(None), LevelOfCareStay.level == Level.WM)
+    ).all()
+    assert admitted
+    assert all(1 <= (today - day).days <= 6 for day in admitted)
+    # Clients not yet admitted wait for intake.
+    assert db.session.scalar(
+        sa.select(sa.func.count()).select_from(Client).where(~Client.episodes.any())
+    ) in range(1, 3)
+
+
+# --- Scale ------------------------------------------------------------------------------------
+
+
+def test_seed_scale_creates_consistent_synthetic_data(app):
+    result = run(app, "seed", "scale", "--clients", "200")
+    assert result.exit_code == 0, result.output
+    assert "200 clients" in result.output
+
+    assert count(Client) == 200
+    assert len(set(db.session.scalars(sa.select(Client.mrn)))) == 200
+    assert_episodes_consistent()
+    assert set(current_levels()) == set(Level)
+    discharged = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Episode.client_id))).where(
+            Episode.discharged_on.is_not(None),
+            Episode.client_id.not_in(
+                sa.select(Episode.client_id).where(Episode.discharged_on.is_(None))
+            ),
+        )
+    )
+    assert 10 <= discharged <= 40  # about one in ten
+
+
+def test_seed_scale_accounts_share_one_password_and_caseloads_are_even(app):
+    assert run(app, "seed", "scale", "--clients", "200").exit_code == 0
+    team = counselors()
+    assert len(team) == 200 // scale.CLIENTS_PER_COUNSELOR
+    assert len({user.password_hash for user in db.session.scalars(sa.select(User))}) == 1
+    supervisor = db.session.scalar(sa.select(User).where(User.email == scale.SUPERVISOR_EMAIL))
+    assert supervisor.roles == {Role.SUPERVISOR}
+    assert supervisor.check_password(scale.SCALE_PASSWORD)
+    first = db.session.scalar(sa.select(User).where(User.email == scale.FIRST_COUNSELOR_EMAIL))
+    assert first == team[0]
+    assert 25 <= len(queries.caseload(first.id)) <= 45
+
+
+def test_seed_scale_is_refused_when_clients_exist(app, clients):
+    clients.make()
+    result = run(app, "seed", "scale", "--clients", "10")
+    assert result.exit_code != 0
+    assert "already has clients" in result.output
+    assert count(Client) == 1
+    assert count(User) == 0
+
+
+@pytest.mark.parametrize("command", [["demo"], ["scale", "--clients", "10"]])
+def test_seeding_is_refused_in_production(app, database_url, command):
+    production = make_app(database_url, CLINIC_ENV="production", SECRET_KEY="s" * 40)
+    # The command runs in the innermost app context: the production app's, not the test app's.
+    with production.app_context():
+        result = run(production, "seed", *command)
+        assert result.exit_code != 0
+        assert "never loaded in production" in result.output
+        assert count(User) == 0
+        assert count(Client) == 0
+    dispose(production)
