@@ -20,7 +20,7 @@ from clinic.clients.vocabulary import (
     TeamRole,
     UseFrequency,
 )
-from clinic.core.forms import VersionedForm, choices
+from clinic.core.forms import LongSelect, VersionedForm, choices
 from clinic.core.validators import NotInFuture, PhoneNumber, PlausibleBirthDate, PostalCode
 
 LEVEL_CHOICES = [(level.value, f"{level.value} · {level.label}") for level in BY_INTENSITY]
@@ -49,7 +49,9 @@ class ClientSearchForm(FlaskForm):
     q = StringField("Name or record number", validators=[Optional(), Length(max=120)])
     dob = DateField("Date of birth", validators=[Optional()])
     level = pick("Level of care", LEVEL_CHOICES, required=False, blank="Any level")
-    counselor = SelectField("Primary counselor", validators=[Optional()], coerce=str)
+    counselor = SelectField(
+        "Primary counselor", validators=[Optional()], coerce=str, widget=LongSelect()
+    )
     sort = SelectField("Sort by", choices=choices(SORT_CHOICES), validators=[Optional()])
 
 

@@ -285,6 +285,18 @@ def staff_for_team_role(team_role: TeamRole) -> list[User]:
     )
 
 
+def counselor_names() -> list[tuple[int, str]]:
+    """(id, full name) of active counselors, for filters: columns only, no ORM objects."""
+    return list(
+        db.session.execute(
+            sa.select(User.id, User.full_name)
+            .where(User.active.is_(True))
+            .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.COUNSELOR)))
+            .order_by(User.full_name)
+        )
+    )
+
+
 def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMember:
     """Put `user` on the care team; a new primary counselor replaces the current one."""
     if not episode.is_open:

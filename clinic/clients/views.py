@@ -65,10 +65,8 @@ def _show_error(form, error: ClientError) -> None:
 
 
 def _counselor_choices() -> list:
-    counselors = services.staff_for_team_role(TeamRole.PRIMARY_COUNSELOR)
-    return choices(
-        [("", "Any counselor"), *((str(user.id), user.full_name) for user in counselors)]
-    )
+    options = [(str(user_id), name) for user_id, name in services.counselor_names()]
+    return choices([("", "Any counselor"), *options])
 
 
 @bp.get("/")
@@ -76,19 +74,23 @@ def _counselor_choices() -> list:
 def index():
     form = ClientSearchForm(request.args)
     form.counselor.choices = _counselor_choices()
-    query = queries.client_rows().where(services.visible_clause(current_user))
+    visible = services.visible_clause(current_user)
+    query = queries.client_rows().where(visible)
+    count = None
     sort = "name"
     if form.validate():
         query = _apply_filters(query, form)
         sort = form.sort.data or "name"
+        if not (form.level.data or form.counselor.data):
+            count = queries.count_clients(visible, *_client_filters(form))
     else:
         query = query.where(sa.false())
     query = query.order_by(*queries.SORTS.get(sort, queries.SORTS["name"]))
-    page = paginate_rows(query, current_app.config["PAGE_SIZE"])
+    page = paginate_rows(query, current_app.config["PAGE_SIZE"], count=count)
     audit.record(
         services.CLIENTS_LISTED,
         detail={
-            "client_ids": [row[0].id for row in page.items],
+            "client_ids": [row.id for row in page.items],
             "filters": sorted(key for key, value in request.args.items() if value),
         },
     )
@@ -97,20 +99,27 @@ def index():
     )
 
 
-def _apply_filters(query, form: ClientSearchForm):
+def _client_filters(form: ClientSearchForm) -> list:
+    """The filters on the client's own columns."""
+    filters = []
     text = (form.q.data or "").strip()
     if text.isdigit():
-        query = query.where(queries.name_prefix(Client.mrn, text))
+        filters.append(queries.name_prefix(Client.mrn, text))
     elif text:
         folded = fold_name(text.replace(",", " "))
-        query = query.where(
+        filters.append(
             sa.or_(
                 queries.name_prefix(Client.search_name, folded),
                 queries.name_prefix(Client.search_name_reversed, folded),
             )
         )
     if form.dob.data:
-        query = query.where(Client.date_of_birth == form.dob.data)
+        filters.append(Client.date_of_birth == form.dob.data)
+    return filters
+
+
+def _apply_filters(query, form: ClientSearchForm):
+    query = query.where(*_client_filters(form))
     if form.level.data:
         query = query.where(queries.OpenStay.level == Level(form.level.data))
     if form.counselor.data:
@@ -169,7 +178,7 @@ def _audit_duplicate_check(duplicates) -> None:
 
 
 def _chart(client: Client, template: str, **context) -> str:
-    header = queries.chart_header(client.id, sa.true())
+    header = queries.chart_header(client.id)
     return committed(
         render_template(template, client=client, header=header, today=clinic_today(), **context)
     )

@@ -3,14 +3,34 @@
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Select choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LongSelect(Select):
+    """A select for hundreds of options (every counselor, say), rendered in one pass.
+
+    WTForms' own widget builds each option's attributes one by one, which costs milliseconds
+    per page at a few hundred options.
+    """
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        current = "" if field.data is None else str(field.data)
+        options = "".join(
+            f'<option value="{escape(choice.value)}"'
+            f"{' selected' if str(choice.value) == current else ''}>{escape(choice.label)}</option>"
+            for choice in field.choices
+        )
+        # Every value is escaped: by escape() above, and by html_params.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
 
 
 class MultiCheckboxField(SelectMultipleField):

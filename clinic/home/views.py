@@ -24,7 +24,7 @@ def index():
     if caseload:
         audit.record(
             CLIENTS_LISTED,
-            detail={"client_ids": [row[0].id for row in caseload], "filters": ["caseload"]},
+            detail={"client_ids": [row.id for row in caseload], "filters": ["caseload"]},
         )
     page = render_template(
         "home/index.html", user=current_user, caseload=caseload, due=items, today=today
