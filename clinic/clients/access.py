@@ -74,10 +74,14 @@ def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]
     return sa.and_(Client.restricted.is_(False), Client.id.in_(grants))
 
 
+def sees_every_client(user) -> bool:
+    return not user.roles.isdisjoint(ALL_CLIENT_ROLES)
+
+
 def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
     """A WHERE clause on `Client` that keeps exactly the clients `user` may see."""
     roles = user.roles
-    if not roles.isdisjoint(ALL_CLIENT_ROLES):
+    if sees_every_client(user):
         return sa.true()
     clauses = []
     if Role.COUNSELOR in roles or Role.MEDICAL in roles:

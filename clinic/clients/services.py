@@ -54,6 +54,8 @@ class ClientError(ValueError):
 
 def client_is_visible(user, client_id: int) -> bool:
     """One query per user and client per request, however often pages and templates ask."""
+    if access.sees_every_client(user):
+        return db.session.get(Client, client_id) is not None
     cache = g.setdefault("visible_clients", {}) if has_request_context() else {}
     key = (user.id, client_id)
     if key not in cache:
