@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.admin import bp
 from clinic.admin.forms import (
@@ -20,7 +19,7 @@ from clinic.auth.permissions import require
 from clinic.core import audit
 from clinic.core.audit import AuditEvent
 from clinic.core.clock import local_day_bounds
-from clinic.core.forms import add_error, choices
+from clinic.core.forms import add_error, choices, save_versioned
 from clinic.extensions import db
 
 # AccountError names model fields; the forms call two of them differently.
@@ -95,35 +94,27 @@ def user_detail(user_id: int):
     form = UserEditForm(obj=user, roles=sorted(user.roles))
     conflict = None
     if form.validate_on_submit():
-        if form.is_stale(user):
-            conflict = user
-        else:
-            try:
-                changed = accounts.update_user(
+        try:
+            result = save_versioned(
+                form,
+                user,
+                apply=lambda: accounts.update_user(
                     user,
                     actor=current_user,
                     email=form.email.data,
                     full_name=form.full_name.data,
                     roles=_selected_roles(form),
-                )
-                db.session.commit()
-            except accounts.AccountError as error:
-                db.session.rollback()
-                _show_account_error(form, error)
-            except StaleDataError:
-                db.session.rollback()
-                conflict = get_user(user_id)
-            else:
-                flash("Account saved." if changed else "Nothing was changed.", "success")
+                ),
+                reload=lambda: get_user(user_id),
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            _show_account_error(form, error)
+        else:
+            if result.saved:
+                flash("Account saved." if result.changed else "Nothing was changed.", "success")
                 return redirect(url_for("admin.user_detail", user_id=user.id))
-    if conflict is not None:
-        # Keep what the admin typed; show what is stored now; the next save is deliberate.
-        form.version.data = str(conflict.version)
-        add_error(
-            form,
-            "Someone else changed this account while you were editing it. The saved values "
-            "are shown below; check them, then save again to apply yours.",
-        )
+            conflict = result.conflict
     recent = db.session.scalars(
         sa.select(AuditEvent)
         .where(

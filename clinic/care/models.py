@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.care.levels import Level
 from clinic.core.clock import utcnow
-from clinic.core.db import UTCDateTime, enum_column_type
+from clinic.core.db import UTCDateTime, enum_column_type, partial_unique_index
 from clinic.extensions import db
 
 
@@ -37,12 +37,8 @@ class LevelOfCareStay(db.Model):
 
     __table_args__ = (
         # One open stay per episode, enforced by the database.
-        sa.Index(
-            "uq_level_of_care_stays_one_open",
-            "episode_id",
-            unique=True,
-            sqlite_where=sa.text("ended_at IS NULL"),
-            postgresql_where=sa.text("ended_at IS NULL"),
+        partial_unique_index(
+            "uq_level_of_care_stays_one_open", "episode_id", where="ended_at IS NULL"
         ),
         sa.Index("ix_level_of_care_stays_open_level", "level", "ended_at"),
         sa.CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),

@@ -17,7 +17,7 @@ from clinic.clients.vocabulary import (
     UseFrequency,
 )
 from clinic.core.clock import utcnow
-from clinic.core.db import UTCDateTime, enum_column_type
+from clinic.core.db import UTCDateTime, enum_column_type, partial_unique_index
 from clinic.extensions import db
 
 
@@ -143,12 +143,8 @@ class Episode(db.Model):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
         # At most one open episode per client, enforced by the database.
-        sa.Index(
-            "uq_episodes_one_open_per_client",
-            "client_id",
-            unique=True,
-            sqlite_where=sa.text("discharged_on IS NULL"),
-            postgresql_where=sa.text("discharged_on IS NULL"),
+        partial_unique_index(
+            "uq_episodes_one_open_per_client", "client_id", where="discharged_on IS NULL"
         ),
         sa.CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= admitted_on",
@@ -201,20 +197,16 @@ class CareTeamMember(db.Model):
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
 
     __table_args__ = (
-        sa.Index(
+        partial_unique_index(
             "uq_care_team_members_one_primary",
             "episode_id",
-            unique=True,
-            sqlite_where=sa.text("team_role = 'primary_counselor' AND removed_at IS NULL"),
-            postgresql_where=sa.text("team_role = 'primary_counselor' AND removed_at IS NULL"),
+            where="team_role = 'primary_counselor' AND removed_at IS NULL",
         ),
-        sa.Index(
+        partial_unique_index(
             "uq_care_team_members_once_per_episode",
             "episode_id",
             "user_id",
-            unique=True,
-            sqlite_where=sa.text("removed_at IS NULL"),
-            postgresql_where=sa.text("removed_at IS NULL"),
+            where="removed_at IS NULL",
         ),
     )
 

@@ -5,7 +5,6 @@ and audits the read."""
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.auth.models import User
 from clinic.auth.permissions import can, deny, require
@@ -24,7 +23,7 @@ from clinic.clients.models import CareTeamMember, Client, fold_name
 from clinic.clients.services import ClientError
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
-from clinic.core.forms import add_error, choices
+from clinic.core.forms import add_error, choices, save_versioned
 from clinic.core.pagination import paginate_rows
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
@@ -202,25 +201,16 @@ def edit(client_id: int):
     form = EditClientForm(obj=client)
     conflict = None
     if form.validate_on_submit():
-        if form.is_stale(client):
-            conflict = client
-        else:
-            try:
-                changed = services.update_client(client, form.data)
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                conflict = db.session.get(Client, client_id)
-            else:
-                flash("Saved." if changed else "Nothing was changed.", "success")
-                return redirect(url_for("clients.chart", client_id=client.id))
-    if conflict is not None:
-        form.version.data = str(conflict.version)
-        add_error(
+        result = save_versioned(
             form,
-            "Someone else changed this record while you were editing it. The saved values are "
-            "shown beside the form; check them, then save again to apply yours.",
+            client,
+            apply=lambda: services.update_client(client, form.data),
+            reload=lambda: db.session.get(Client, client_id),
         )
+        if result.saved:
+            flash("Saved." if result.changed else "Nothing was changed.", "success")
+            return redirect(url_for("clients.chart", client_id=client.id))
+        conflict = result.conflict
     return _chart(client, "clients/edit.html", form=form, conflict=conflict)
 
 

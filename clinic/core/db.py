@@ -50,6 +50,13 @@ class UTCDateTime(sa.TypeDecorator):
         return value.astimezone(UTC)
 
 
+def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
+    """A unique index over the rows matching `where`, on SQLite and PostgreSQL alike: how the
+    database itself keeps "at most one open ..." rules."""
+    condition = sa.text(where)
+    return sa.Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
 def enum_column_type(enum_class: type[StrEnum], name: str) -> sa.Enum:
     """Store a StrEnum as its values in a VARCHAR guarded by a CHECK constraint."""
     return sa.Enum(

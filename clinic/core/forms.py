@@ -1,12 +1,16 @@
 """Form pieces every domain uses."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
+
+from clinic.extensions import db
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -52,6 +56,41 @@ class VersionedForm(FlaskForm):
     def is_stale(self, record) -> bool:
         """True when the record has changed since this form was filled in."""
         return int(self.version.data) != record.version
+
+
+@dataclass
+class VersionedSave:
+    saved: bool
+    changed: list[str] = field(default_factory=list)
+    conflict: object = None
+
+
+def save_versioned(
+    form: "VersionedForm", record, apply: Callable[[], list[str]], reload: Callable[[], object]
+) -> VersionedSave:
+    """Save a validated edit under optimistic locking; on a concurrent change, save nothing.
+
+    `apply` changes the record and returns what changed (it may raise a domain error, which the
+    caller handles); `reload` reads the record again. On conflict the form keeps what the user
+    typed, carries the stored version so that the next save is deliberate, and says why; the
+    page shows `conflict`, the stored record, beside it.
+    """
+    conflict = record if form.is_stale(record) else None
+    if conflict is None:
+        try:
+            changed = apply()
+            db.session.commit()
+            return VersionedSave(saved=True, changed=changed)
+        except StaleDataError:
+            db.session.rollback()
+            conflict = reload()
+    form.version.data = str(conflict.version)
+    add_error(
+        form,
+        "Someone else changed this record while you were editing it. The saved values are "
+        "shown beside the form; check them, then save again to apply yours.",
+    )
+    return VersionedSave(saved=False, conflict=conflict)
 
 
 def add_error(form: FlaskForm, message: str, field: str | None = None) -> None:

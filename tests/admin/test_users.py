@@ -228,7 +228,7 @@ def test_a_concurrent_edit_is_detected_and_nothing_is_lost(client, users, login_
     response = edit(client, target, full_name="Second Edit", version=str(stale_version))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Someone else changed this account" in html
+    assert "Someone else changed this record" in html
     assert 'value="Second Edit"' in html  # what the second admin typed is kept
     assert '<dd class="col-sm-9" id="conflict-name">First Edit</dd>' in html  # and what is saved
     db.session.refresh(target)
