@@ -1,7 +1,7 @@
 """Builders for test data, committed to the test database."""
 
 import itertools
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from clinic.auth.models import Role, User
 from clinic.care.levels import Level
@@ -88,7 +88,9 @@ class ClientFactory:
         level_since: datetime | None = None,
     ) -> Episode:
         admitted_on = admitted_on or clinic_today()
+        entered = datetime.combine(admitted_on, time(12), tzinfo=UTC)
         episode = Episode(
+            created_at=min(entered, utcnow()),
             client_id=client.id,
             admitted_on=admitted_on,
             referral_source=ReferralSource.SELF,

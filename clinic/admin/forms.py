@@ -64,6 +64,11 @@ class UserSearchForm(FlaskForm):
     )
 
 
+def _check_year(field) -> None:
+    if field.data and not 2000 <= field.data.year <= 2999:
+        raise ValidationError("Enter a date between the years 2000 and 2999.")
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -73,6 +78,10 @@ class AuditFilterForm(FlaskForm):
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
 
+    def validate_date_from(self, field) -> None:
+        _check_year(field)
+
     def validate_date_to(self, field) -> None:
+        _check_year(field)
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date is before the start date.")

@@ -5,8 +5,9 @@ answer from one definition.
 - Counselors: clients whose care team they are on, for an open episode or up to 30 days after its
   discharge (aftercare follow-up).
 - Medical staff: the same, plus every client currently in withdrawal management.
-- Intake coordinators: clients with no open episode (candidates for admission) and clients
-  admitted in the last few days (the intake paperwork is theirs to finish).
+- Intake coordinators: clients with no open episode (candidates for admission) and clients whose
+  admission was entered in the last few days (the intake paperwork is theirs to finish); counted
+  from when the admission was entered, so that a backdated admission stays theirs too.
 - Anyone with an unexpired emergency access grant for that client (counselor and medical only).
 Restricted records are visible only through the care team and to supervisors and admins.
 """
@@ -58,9 +59,9 @@ def in_withdrawal_management() -> ColumnElement[bool]:
     return sa.and_(Client.restricted.is_(False), Client.id.in_(episodes))
 
 
-def in_intake(today: date) -> ColumnElement[bool]:
+def in_intake(now: datetime) -> ColumnElement[bool]:
     open_episode = sa.select(Episode.client_id).where(Episode.discharged_on.is_(None))
-    recent = open_episode.where(Episode.admitted_on >= today - INTAKE_WINDOW)
+    recent = open_episode.where(Episode.created_at >= now - INTAKE_WINDOW)
     return sa.and_(
         Client.restricted.is_(False),
         sa.or_(Client.id.not_in(open_episode), Client.id.in_(recent)),
@@ -90,7 +91,7 @@ def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
     if Role.MEDICAL in roles:
         clauses.append(in_withdrawal_management())
     if Role.INTAKE in roles:
-        clauses.append(in_intake(today))
+        clauses.append(in_intake(now))
     return sa.or_(*clauses) if clauses else sa.false()
 
 

@@ -39,6 +39,7 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
             severity=OVERDUE if (today - admitted_on).days >= 1 else NOTICE,
             client_name=f"{preferred or first} {last}",
             due=admitted_on,
+            client_id=client_id,
         )
         for client_id, preferred, first, last, admitted_on in rows
     ]

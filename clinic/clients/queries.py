@@ -66,16 +66,14 @@ def count_clients(*conditions) -> sa.Select:
     return sa.select(sa.func.count()).select_from(Client).where(*conditions)
 
 
-def _upper_bound(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
 def name_prefix(column, prefix: str):
-    """`column` starts with `prefix`: a range the index answers, then LIKE for exactness."""
+    """`column` starts with `prefix` (not empty): a range the index answers, then LIKE for
+    exactness."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.and_(
-        column >= prefix, column < _upper_bound(prefix), column.like(f"{escaped}%", escape="\\")
-    )
+    conditions = [column >= prefix, column.like(f"{escaped}%", escape="\\")]
+    if ord(prefix[-1]) < 0x10FFFF:
+        conditions.append(column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return sa.and_(*conditions)
 
 
 LEVEL_ORDER = sa.case({level.value: -level.intensity for level in Level}, value=OpenStay.level)

@@ -65,6 +65,14 @@ def client_is_visible(user, client_id: int) -> bool:
     return cache[key]
 
 
+def visible_client_ids(user, client_ids: list[int]) -> set[int]:
+    """Which of these clients the user may open, in one query."""
+    if not client_ids:
+        return set()
+    query = sa.select(Client.id).where(Client.id.in_(client_ids), visible_clause(user))
+    return set(db.session.scalars(query))
+
+
 def visible_clause(user):
     return access.visible_clients(user, clinic_today(), utcnow())
 
@@ -307,6 +315,7 @@ def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMe
         raise ClientError("This person cannot fill that role on a care team.", "user_id")
     now = utcnow()
     team = active_team(episode.id)
+    removed = []
     if any(member.user_id == user.id for member in team):
         current = next(member for member in team if member.user_id == user.id)
         if current.team_role == team_role:
@@ -317,10 +326,12 @@ def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMe
                 "user_id",
             )
         _remove(current, now)
+        removed.append(current.user_id)
     if team_role == TeamRole.PRIMARY_COUNSELOR:
         for member in team:
             if member.team_role == TeamRole.PRIMARY_COUNSELOR and member.removed_at is None:
                 _remove(member, now)
+                removed.append(member.user_id)
     db.session.flush()
     member = CareTeamMember(
         episode_id=episode.id,
@@ -335,7 +346,7 @@ def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMe
         CARE_TEAM_CHANGED,
         target=episode,
         client_id=episode.client_id,
-        detail={"added": user.id, "team_role": team_role.value},
+        detail={"added": user.id, "team_role": team_role.value, "removed": removed},
     )
     return member
 

@@ -30,22 +30,12 @@ from clinic.extensions import db
 
 
 def load_client(client_id: int, action: str = "client.view") -> Client:
-    """The client, if the user may see it (else 404) and may do `action` (else 403).
-
-    A GET is a read of the record and is audited here, for every page that shows one.
-    """
+    """The client, if the user may see it (else 404) and may do `action` (else 403)."""
     client = db.session.get(Client, client_id)
     if client is None or not can(current_user, "client.view", client):
         deny(404, "client.view", client)
     if action != "client.view" and not can(current_user, action, client):
         deny(403, action, client)
-    if request.method == "GET":
-        audit.record(
-            services.CLIENT_VIEWED,
-            target=client,
-            client_id=client.id,
-            detail={"page": request.endpoint},
-        )
     return client
 
 
@@ -111,6 +101,8 @@ def _client_filters(form: ClientSearchForm) -> list:
                 queries.name_prefix(Client.search_name, folded),
                 queries.name_prefix(Client.search_name_reversed, folded),
             )
+            if folded
+            else sa.false()  # only punctuation: no name matches it
         )
     if form.dob.data:
         filters.append(Client.date_of_birth == form.dob.data)
@@ -159,8 +151,17 @@ def new():
             db.session.commit()
             flash("Client record created. Admit the client to open an episode.", "success")
             return redirect(url_for("clients.chart", client_id=client.id))
+    openable = services.visible_client_ids(
+        current_user, [match.client.id for match in duplicates or []]
+    )
     return committed(
-        render_template("clients/new.html", search=search, form=form, duplicates=duplicates)
+        render_template(
+            "clients/new.html",
+            search=search,
+            form=form,
+            duplicates=duplicates,
+            openable=openable,
+        )
     )
 
 
@@ -177,6 +178,14 @@ def _audit_duplicate_check(duplicates) -> None:
 
 
 def _chart(client: Client, template: str, **context) -> str:
+    """Render a page of the chart; showing it is a read of the record, and is audited, whether
+    it answers a GET or a POST that did not go through."""
+    audit.record(
+        services.CLIENT_VIEWED,
+        target=client,
+        client_id=client.id,
+        detail={"page": request.endpoint},
+    )
     header = queries.chart_header(client.id)
     return committed(
         render_template(template, client=client, header=header, today=clinic_today(), **context)

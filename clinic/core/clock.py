@@ -32,5 +32,6 @@ def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     """Return the UTC instants at which a calendar day in the clinic's zone starts and ends."""
     zone = ZoneInfo(timezone)
     start = datetime(day.year, day.month, day.day, tzinfo=zone)
-    end = datetime.fromordinal(day.toordinal() + 1).replace(tzinfo=zone)
+    following = date.max if day == date.max else date.fromordinal(day.toordinal() + 1)
+    end = datetime(following.year, following.month, following.day, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)

@@ -20,6 +20,7 @@ class DueItem:
     severity: str = DUE
     client_name: str | None = None
     due: date | None = None
+    client_id: int | None = None
 
 
 DueSource = Callable[..., list[DueItem]]

@@ -21,11 +21,9 @@ def index():
     today = clinic_today()
     caseload = queries.caseload(current_user.id) if can(current_user, "caseload.own") else None
     items = due_items(current_user, today, utcnow())
-    if caseload:
-        audit.record(
-            CLIENTS_LISTED,
-            detail={"client_ids": [row.id for row in caseload], "filters": ["caseload"]},
-        )
+    shown = [row.id for row in caseload or []] + [i.client_id for i in items if i.client_id]
+    if shown:
+        audit.record(CLIENTS_LISTED, detail={"client_ids": shown, "filters": ["home"]})
     page = render_template(
         "home/index.html", user=current_user, caseload=caseload, due=items, today=today
     )

@@ -52,7 +52,13 @@ def emergency_access():
         .order_by(EmergencyAccess.reviewed_at.is_not(None), EmergencyAccess.granted_at.desc())
         .limit(200)
     ).all()
-    audit.record(REPORT_VIEWED, detail={"report": "emergency_access"})
+    audit.record(
+        REPORT_VIEWED,
+        detail={
+            "report": "emergency_access",
+            "client_ids": sorted({grant.client_id for grant in grants}),
+        },
+    )
     page = render_template(
         "reports/emergency_access.html", grants=grants, form=EmergencyReviewForm()
     )

@@ -79,3 +79,10 @@ def test_pages_of_50_in_a_fixed_number_of_queries(client, users, admin, count_qu
         html = client.get("/admin/audit?page=2").get_data(as_text=True)
     assert rows(html) == 50
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_a_date_far_away_is_explained_not_a_500(client, admin, value):
+    response = client.get(f"/admin/audit?date_from={value}&date_to={value}")
+    assert response.status_code == 200
+    assert "Enter a date between the years 2000 and 2999." in response.get_data(as_text=True)

@@ -69,14 +69,32 @@ def test_medical_staff_see_withdrawal_management_and_their_own_teams(staff, user
     assert not can(staff["counselor"], "client.view", detox)
 
 
-def test_intake_sees_new_and_recent_admissions_only(staff, clients):
+def test_intake_sees_new_and_recently_entered_admissions_only(staff, clients):
     today = clinic_today()
     waiting, fresh, settled = clients.make(), clients.make(), clients.make()
-    clients.admit(fresh, admitted_on=today - timedelta(days=3))
-    clients.admit(settled, admitted_on=today - timedelta(days=4))
+    clients.admit(fresh, admitted_on=today - timedelta(days=2))
+    clients.admit(settled, admitted_on=today - timedelta(days=5))
     assert can(staff["intake"], "client.view", waiting)
     assert can(staff["intake"], "client.view", fresh)
     assert not can(staff["intake"], "client.view", settled)
+
+
+def test_a_backdated_admission_stays_with_intake(client, login, staff, clients, clock):
+    record = clients.make()
+    login(staff["intake"])
+    response = client.post(
+        f"/clients/{record.id}/episodes/new",
+        data={
+            "admitted_on": "2026-02-20",  # ten days before the clock's today
+            "referral_source": "self",
+            "level": "RES",
+            "substance_1": "heroin",
+            "route_1": "injection",
+            "frequency_1": "daily",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).status_code == 200
 
 
 def test_restricted_records_are_for_the_team_and_supervisors(staff, clients):

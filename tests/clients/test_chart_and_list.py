@@ -193,3 +193,35 @@ def test_admins_see_the_chart_without_clinical_content(client, login_as, clients
     client.post("/logout")
     login_as("supervisor")
     assert "Heroin" in client.get(f"/clients/{record.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text", ["-", "'", ",", " , ", "a\U0010ffff", "%", "_"])
+def test_odd_search_text_never_fails(client, login_as, roster, text):
+    login_as("supervisor")
+    response = client.get("/clients/", query_string={"q": text})
+    assert response.status_code == 200
+
+
+def test_a_re_rendered_edit_form_is_audited_as_a_read(client, users, clients, login):
+    counselor = users.make()
+    record = clients.make()
+    clients.admit(record, counselor=counselor)
+    login(counselor)
+    client.post(f"/clients/{record.id}/edit", data={"legal_first_name": "", "version": "1"})
+    [event] = audit_events("client.viewed")
+    assert event.detail == {"page": "clients.edit"}
+
+
+def test_the_duplicate_check_runs_a_fixed_number_of_queries(
+    client, login_as, clients, count_queries
+):
+    login_as("intake")
+    url = "/clients/new?first=Maria&last=Lopez&dob=1990-05-17"
+    clients.make("Maria", "Lopez")
+    with count_queries() as one:
+        client.get(url)
+    for _ in range(6):
+        clients.make("Maria", "Lopez")
+    with count_queries() as seven:
+        assert client.get(url).get_data(as_text=True).count("Maria Lopez") == 7
+    assert one.count == seven.count

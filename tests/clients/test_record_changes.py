@@ -111,7 +111,11 @@ def test_a_supervisor_assigns_and_replaces_the_primary_counselor(
     ]
     assert "Second Counselor" in client.get(f"/clients/{record.id}").get_data(as_text=True)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "careteam.changed"))
-    assert event.detail == {"added": second.id, "team_role": "primary_counselor"}
+    assert event.detail == {
+        "added": second.id,
+        "team_role": "primary_counselor",
+        "removed": [first.id],
+    }
 
 
 def test_the_primary_counselor_cannot_simply_be_removed(client, login_as, team_client):
