@@ -124,6 +124,28 @@ def expire_session(user: User) -> None:
     session.clear()
 
 
+PASSWORD_CHECK_FAILED = audit.define(
+    "auth.password_check_failed", "Wrong current password when changing password"
+)
+
+
+def check_current_password(user: User, password: str) -> SignInResult:
+    """Re-check a signed-in user's password (to change it), throttled like signing in: a stolen
+    session must not become a way to guess the password."""
+    now = utcnow()
+    policy = throttle_policy()
+    until = locked_until(_recent_failures(user.email, now, policy), now, policy)
+    if until is not None:
+        audit.record(LOGIN_THROTTLED, user=user, actor_email=user.email, outcome="denied")
+        return SignInResult(locked_until=until, checked=False)
+    if user.check_password(password):
+        return SignInResult(user=user)
+    db.session.add(LoginFailure(email=user.email, at=now))
+    audit.record(PASSWORD_CHECK_FAILED, user=user, outcome="failure")
+    until = locked_until(_recent_failures(user.email, now, policy), now, policy)
+    return SignInResult(locked_until=until)
+
+
 def change_own_password(user: User, new_password: str) -> None:
     """Set the user's password, end their other sessions and keep this one."""
     user.set_password(new_password)

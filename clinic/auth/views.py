@@ -41,12 +41,15 @@ def login():
         if result.checked:
             form.password.errors.append(SIGN_IN_REFUSED)
         if result.locked_until is not None:
-            form.password.errors.append(
-                "Too many failed sign-ins for this email. "
-                f"Try again after {local_time(result.locked_until, '%H:%M')}, "
-                "or ask an administrator for help."
-            )
+            form.password.errors.append(_locked_message(result.locked_until))
     return render_template("auth/login.html", form=form)
+
+
+def _locked_message(until) -> str:
+    return (
+        "Too many failed sign-ins for this email. "
+        f"Try again after {local_time(until, '%H:%M')}, or ask an administrator for help."
+    )
 
 
 @bp.post("/logout")
@@ -62,8 +65,14 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+        user = current_user._get_current_object()
+        check = services.check_current_password(user, form.current_password.data)
+        if check.user is None:
+            db.session.commit()  # the failure counts, and is audited
+            if check.checked:
+                form.current_password.errors.append("That is not your current password.")
+            if check.locked_until is not None:
+                form.current_password.errors.append(_locked_message(check.locked_until))
         else:
             services.change_own_password(current_user._get_current_object(), form.new_password.data)
             db.session.commit()

@@ -1,5 +1,9 @@
 """Changing one's own password: the policy applies, and every other session ends."""
 
+import sqlalchemy as sa
+
+from clinic.core.audit import AuditEvent
+from clinic.extensions import db
 from tests.factories import DEFAULT_PASSWORD
 
 NEW = "violet harbour lantern seven"
@@ -50,3 +54,19 @@ def test_a_forced_change_clears_the_flag(client, users, login):
     login(user)
     assert change(client).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_guessing_the_current_password_is_throttled_and_audited(client, users, login):
+    user = users.make()
+    login(user)
+    for _ in range(5):
+        change(client, current="a wrong guess at the password")
+    html = change(client).get_data(as_text=True)  # the right one, too late
+    assert "Too many failed sign-ins" in html
+    assert client.post("/logout").status_code == 302
+    failures = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.action == "auth.password_check_failed")
+    ).all()
+    assert len(failures) == 5
+    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    assert "Too many failed sign-ins" in response.get_data(as_text=True)
