@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from clinic.auth.models import Role, User, normalize_email
 from clinic.auth.passwords import password_problems
 from clinic.core import audit
+from clinic.core.errors import RuleError
 from clinic.extensions import db
 
 USER_CREATED = audit.define("user.created", "Staff account created")
@@ -21,12 +22,8 @@ USER_REACTIVATED = audit.define("user.reactivated", "Staff account reactivated")
 USER_PASSWORD_RESET = audit.define("user.password_reset", "Password reset by an administrator")
 
 
-class AccountError(ValueError):
-    """A change to an account that the rules refuse; `field` names the form field to blame."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(RuleError):
+    """A change to an account that the rules refuse."""
 
 
 def check_email(email: str, *, exclude: User | None = None) -> str:

@@ -27,6 +27,7 @@ from clinic.clients.models import (
 from clinic.clients.vocabulary import TeamRole
 from clinic.core import audit
 from clinic.core.clock import utcnow
+from clinic.core.errors import RuleError
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
 
@@ -44,12 +45,8 @@ EMERGENCY_GRANTED = audit.define("emergency.granted", "Emergency access to a cli
 EMERGENCY_REVIEWED = audit.define("emergency.reviewed", "Emergency access reviewed")
 
 
-class ClientError(ValueError):
-    """A request the rules refuse; `field` names the form field to blame."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ClientError(RuleError):
+    """A request about a client that the rules refuse."""
 
 
 def client_is_visible(user, client_id: int) -> bool:

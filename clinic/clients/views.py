@@ -23,7 +23,7 @@ from clinic.clients.models import CareTeamMember, Client, fold_name
 from clinic.clients.services import ClientError
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
-from clinic.core.forms import add_error, choices, save_versioned
+from clinic.core.forms import add_error, choices, commit_or_explain, save_versioned
 from clinic.core.pagination import paginate_rows
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
@@ -244,28 +244,23 @@ def admit(client_id: int):
     form = AdmissionForm()
     if request.method == "GET":
         form.admitted_on.data = clinic_today()
-    if form.validate_on_submit():
-        try:
-            services.admit(
-                client,
-                admitted_on=form.admitted_on.data,
-                referral_source=ReferralSource(form.referral_source.data),
-                level=Level(form.level.data),
-                substances=form.substances(),
-                payer=form.payer.data,
-                member_id=form.member_id.data,
-                authorization_notes=form.authorization_notes.data,
-            )
-            db.session.commit()
-        except ClientError as error:
-            _show_error(form, error)
-        except sa.exc.IntegrityError:
-            # Another admission for this client committed first (the one-open-episode index).
-            db.session.rollback()
-            add_error(form, "This client was admitted by someone else a moment ago.")
-        else:
-            flash("Client admitted. A supervisor assigns the primary counselor.", "success")
-            return redirect(url_for("clients.chart", client_id=client.id))
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.admit(
+            client,
+            admitted_on=form.admitted_on.data,
+            referral_source=ReferralSource(form.referral_source.data),
+            level=Level(form.level.data),
+            substances=form.substances(),
+            payer=form.payer.data,
+            member_id=form.member_id.data,
+            authorization_notes=form.authorization_notes.data,
+        ),
+        # Another admission for this client committed first (the one-open-episode index).
+        race="This client was admitted by someone else a moment ago.",
+    ):
+        flash("Client admitted. A supervisor assigns the primary counselor.", "success")
+        return redirect(url_for("clients.chart", client_id=client.id))
     return _chart(client, "clients/admit.html", form=form)
 
 
@@ -289,19 +284,15 @@ def care_team(client_id: int):
         flash("The client has no open episode; admit them first.", "warning")
         return redirect(url_for("clients.chart", client_id=client.id))
     form = _team_form()
-    if form.validate_on_submit():
-        user = db.session.get(User, int(form.user_id.data))
-        try:
-            services.add_to_team(episode, user, TeamRole(form.team_role.data))
-            db.session.commit()
-        except ClientError as error:
-            _show_error(form, error)
-        except sa.exc.IntegrityError:
-            db.session.rollback()
-            add_error(form, "The care team changed meanwhile; check it and try again.")
-        else:
-            flash("Care team updated.", "success")
-            return redirect(url_for("clients.care_team", client_id=client.id))
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.add_to_team(
+            episode, db.session.get(User, int(form.user_id.data)), TeamRole(form.team_role.data)
+        ),
+        race="The care team changed meanwhile; check it and try again.",
+    ):
+        flash("Care team updated.", "success")
+        return redirect(url_for("clients.care_team", client_id=client.id))
     return _chart(
         client, "clients/care_team.html", form=form, team=services.active_team(episode.id)
     )

@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
+from clinic.core.errors import RuleError
 from clinic.extensions import db
 
 
@@ -91,6 +93,24 @@ def save_versioned(
         "shown beside the form; check them, then save again to apply yours.",
     )
     return VersionedSave(saved=False, conflict=conflict)
+
+
+def commit_or_explain(form: FlaskForm, change: Callable[[], object], race: str) -> bool:
+    """Make `change` and commit it; True when saved. A refusal by the rules, or a database
+    constraint lost to a concurrent request (`race` says what happened), rolls everything back
+    and is explained on the form, which keeps what the user typed."""
+    try:
+        change()
+        db.session.commit()
+    except RuleError as error:
+        db.session.rollback()
+        add_error(form, str(error), error.field)
+    except IntegrityError:
+        db.session.rollback()
+        add_error(form, race)
+    else:
+        return True
+    return False
 
 
 def add_error(form: FlaskForm, message: str, field: str | None = None) -> None:
