@@ -18,6 +18,14 @@ OpenStay = aliased(LevelOfCareStay, name="open_stay")
 Primary = aliased(CareTeamMember, name="primary")
 PrimaryUser = aliased(User, name="primary_user")
 
+# The open episode's current stay and its active primary counselor: at most one row each.
+OPEN_STAY_OF_EPISODE = sa.and_(OpenStay.episode_id == OpenEpisode.id, OpenStay.ended_at.is_(None))
+PRIMARY_OF_EPISODE = sa.and_(
+    Primary.episode_id == OpenEpisode.id,
+    Primary.team_role == TeamRole.PRIMARY_COUNSELOR,
+    Primary.removed_at.is_(None),
+)
+
 
 def client_rows():
     """Clients with their open episode, current level (and since when) and primary counselor.
@@ -46,17 +54,8 @@ def client_rows():
             OpenEpisode,
             sa.and_(OpenEpisode.client_id == Client.id, OpenEpisode.discharged_on.is_(None)),
         )
-        .outerjoin(
-            OpenStay, sa.and_(OpenStay.episode_id == OpenEpisode.id, OpenStay.ended_at.is_(None))
-        )
-        .outerjoin(
-            Primary,
-            sa.and_(
-                Primary.episode_id == OpenEpisode.id,
-                Primary.team_role == TeamRole.PRIMARY_COUNSELOR,
-                Primary.removed_at.is_(None),
-            ),
-        )
+        .outerjoin(OpenStay, OPEN_STAY_OF_EPISODE)
+        .outerjoin(Primary, PRIMARY_OF_EPISODE)
         .outerjoin(PrimaryUser, PrimaryUser.id == Primary.user_id)
     )
 
@@ -176,18 +175,8 @@ def caseload_by_counselor() -> list[tuple[int | None, str | None, Level, int]]:
         db.session.execute(
             sa.select(Primary.user_id, PrimaryUser.full_name, OpenStay.level, sa.func.count())
             .select_from(OpenEpisode)
-            .join(
-                OpenStay,
-                sa.and_(OpenStay.episode_id == OpenEpisode.id, OpenStay.ended_at.is_(None)),
-            )
-            .outerjoin(
-                Primary,
-                sa.and_(
-                    Primary.episode_id == OpenEpisode.id,
-                    Primary.team_role == TeamRole.PRIMARY_COUNSELOR,
-                    Primary.removed_at.is_(None),
-                ),
-            )
+            .join(OpenStay, OPEN_STAY_OF_EPISODE)
+            .outerjoin(Primary, PRIMARY_OF_EPISODE)
             .outerjoin(PrimaryUser, PrimaryUser.id == Primary.user_id)
             .where(OpenEpisode.discharged_on.is_(None))
             .group_by(Primary.user_id, PrimaryUser.full_name, OpenStay.level)
