@@ -1,6 +1,7 @@
 """Alembic environment for the clinic portal (Flask-Migrate, batch mode for SQLite)."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -52,8 +53,32 @@ def run_migrations_online():
         context.configure(
             connection=connection, target_metadata=target_db.metadata, **configure_args
         )
-        with context.begin_transaction():
+        with sqlite_foreign_keys_off(connection), context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """Batch mode rebuilds a SQLite table by copy, drop and rename; with foreign keys enforced,
+    dropping a table that other rows refer to fails. SQLite's documented procedure for such
+    changes: turn enforcement off outside the transaction, check every key before committing."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection  # autocommit: PRAGMAs outside a transaction
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -48,3 +48,37 @@ def test_every_migration_downgrades_and_upgrades_again(fresh_database_url):
     finally:
         engine.dispose()
     assert {"users", "user_roles", "audit_events", "login_failures"} <= tables
+
+
+def test_episode_copies_are_filled_in_for_existing_episodes(fresh_database_url):
+    """Migration 0003 computes the copies of the episodes that were there before it."""
+    assert flask_db(fresh_database_url, "upgrade", "0002").returncode == 0
+    rows = [
+        "INSERT INTO users (id, email, full_name, password_hash, active, must_change_password,"
+        " session_version, created_at, version) VALUES (1, 'c@example.org', 'C', 'x', TRUE,"
+        " FALSE, 1, '2026-01-01 00:00:00', 1)",
+        "INSERT INTO clients (id, mrn, legal_first_name, legal_last_name, date_of_birth,"
+        " sex_at_birth, restricted, search_name, search_name_reversed, created_at, version)"
+        " VALUES (1, '12345678', 'A', 'B', '1990-01-01', 'female', FALSE, 'b a', 'a b',"
+        " '2026-01-01 00:00:00', 1)",
+        "INSERT INTO episodes (id, client_id, admitted_on, referral_source, created_at, version)"
+        " VALUES (1, 1, '2026-01-01', 'self', '2026-01-01 00:00:00', 1)",
+        "INSERT INTO level_of_care_stays (episode_id, level, started_at, ended_at, reason) VALUES"
+        " (1, 'WM', '2026-01-01 10:00:00', '2026-01-04 10:00:00', 'admission'),"
+        " (1, 'RES', '2026-01-04 10:00:00', NULL, 'step_down')",
+        "INSERT INTO care_team_members (episode_id, user_id, team_role, added_at) VALUES"
+        " (1, 1, 'primary_counselor', '2026-01-01 10:00:00')",
+    ]
+    engine = sa.create_engine(fresh_database_url)
+    try:
+        with engine.begin() as connection:
+            for statement in rows:
+                connection.exec_driver_sql(statement)
+        assert flask_db(fresh_database_url, "upgrade").returncode == 0
+        with engine.connect() as connection:
+            copies = connection.exec_driver_sql(
+                "SELECT current_level, primary_counselor_id FROM episodes WHERE id = 1"
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(copies) == ("RES", 1)

@@ -19,7 +19,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from clinic.auth.models import Role
 from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay
 from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
 
 AFTERCARE_FOLLOW_UP = timedelta(days=30)
@@ -47,14 +46,8 @@ def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
 
 
 def in_withdrawal_management() -> ColumnElement[bool]:
-    episodes = (
-        sa.select(Episode.client_id)
-        .join(LevelOfCareStay, LevelOfCareStay.episode_id == Episode.id)
-        .where(
-            Episode.discharged_on.is_(None),
-            LevelOfCareStay.ended_at.is_(None),
-            LevelOfCareStay.level == Level.WM,
-        )
+    episodes = sa.select(Episode.client_id).where(
+        Episode.discharged_on.is_(None), Episode.current_level == Level.WM
     )
     return sa.and_(Client.restricted.is_(False), Client.id.in_(episodes))
 

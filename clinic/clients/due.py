@@ -4,8 +4,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from clinic.auth.models import Role
-from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
-from clinic.clients.vocabulary import TeamRole
+from clinic.clients.models import Client, EmergencyAccess, Episode
 from clinic.extensions import db
 from clinic.home.due import NOTICE, OVERDUE, DueItem, due_source
 
@@ -15,10 +14,6 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
     """Supervisors: open episodes with no primary counselor (overdue after a day)."""
     if Role.SUPERVISOR not in user.roles:
         return []
-    has_primary = sa.select(CareTeamMember.episode_id).where(
-        CareTeamMember.team_role == TeamRole.PRIMARY_COUNSELOR,
-        CareTeamMember.removed_at.is_(None),
-    )
     rows = db.session.execute(
         sa.select(
             Client.id,
@@ -28,7 +23,7 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
             Episode.admitted_on,
         )
         .join(Episode, Episode.client_id == Client.id)
-        .where(Episode.discharged_on.is_(None), Episode.id.not_in(has_primary))
+        .where(Episode.discharged_on.is_(None), Episode.primary_counselor_id.is_(None))
         .order_by(Episode.admitted_on)
     ).all()
     return [

@@ -7,6 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay
 from clinic.clients.vocabulary import (
     DischargeType,
     ReferralSource,
@@ -17,7 +19,7 @@ from clinic.clients.vocabulary import (
     UseFrequency,
 )
 from clinic.core.clock import utcnow
-from clinic.core.db import UTCDateTime, enum_column_type, partial_unique_index
+from clinic.core.db import UTCDateTime, enum_column_type, partial_index, partial_unique_index
 from clinic.extensions import db
 
 
@@ -132,6 +134,13 @@ class Episode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    # Copies kept by database triggers (migration 0003), never written by the application: the
+    # level and start of the open stay (of the last stay once discharged) and the active primary
+    # counselor. Lists, caseloads and the caseload report read them without joining the history.
+    current_level: Mapped[Level | None] = mapped_column(enum_column_type(Level, "current_level"))
+    level_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    primary_counselor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
     client: Mapped[Client] = relationship(back_populates="episodes", lazy="raise")
     substances: Mapped[list["SubstanceUse"]] = relationship(
         back_populates="episode",
@@ -145,6 +154,17 @@ class Episode(db.Model):
         # At most one open episode per client, enforced by the database.
         partial_unique_index(
             "uq_episodes_one_open_per_client", "client_id", where="discharged_on IS NULL"
+        ),
+        # The caseload report and the counselor filter: open episodes by counselor and level.
+        partial_index(
+            "ix_episodes_open_caseload",
+            "primary_counselor_id",
+            "current_level",
+            where="discharged_on IS NULL",
+        ),
+        # The level filter and the census: open episodes at a level.
+        partial_index(
+            "ix_episodes_open_level", "current_level", "client_id", where="discharged_on IS NULL"
         ),
         sa.CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= admitted_on",
@@ -229,3 +249,32 @@ class EmergencyAccess(db.Model):
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
+
+
+# --- The episode's copies, kept by the database ----------------------------------------------
+
+EPISODE_COPIES = ("current_level", "level_since", "primary_counselor_id")
+_CHANGED_EPISODES = "clinic.changed_episodes"
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_changed_episodes(session, _context) -> None:
+    """Remember the episodes whose stays or care team this flush wrote (their copies changed)."""
+    changed = {
+        record.episode_id
+        for record in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(record, LevelOfCareStay | CareTeamMember)
+    }
+    if changed:
+        session.info.setdefault(_CHANGED_EPISODES, set()).update(changed)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush_postexec")
+def _expire_changed_episodes(session, _context) -> None:
+    """Loaded episodes read their copies again the next time they are used."""
+    changed = session.info.pop(_CHANGED_EPISODES, None)
+    if not changed:
+        return
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Episode) and record.id in changed:
+            session.expire(record, EPISODE_COPIES)

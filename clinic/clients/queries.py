@@ -7,23 +7,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
 from clinic.auth.models import User
-from clinic.care.levels import Level
+from clinic.care.levels import BY_INTENSITY, Level
 from clinic.care.models import LevelOfCareStay
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
-from clinic.clients.vocabulary import TeamRole
 from clinic.extensions import db
 
 OpenEpisode = aliased(Episode, name="open_episode")
-OpenStay = aliased(LevelOfCareStay, name="open_stay")
-Primary = aliased(CareTeamMember, name="primary")
 PrimaryUser = aliased(User, name="primary_user")
-
-# The open episode's current stay and its active primary counselor: at most one row each.
-OPEN_STAY_OF_EPISODE = sa.and_(OpenStay.episode_id == OpenEpisode.id, OpenStay.ended_at.is_(None))
-PRIMARY_OF_EPISODE = sa.and_(
-    Primary.episode_id == OpenEpisode.id,
-    Primary.team_role == TeamRole.PRIMARY_COUNSELOR,
-    Primary.removed_at.is_(None),
+OPEN_EPISODE_OF_CLIENT = sa.and_(
+    OpenEpisode.client_id == Client.id, OpenEpisode.discharged_on.is_(None)
 )
 
 
@@ -32,7 +24,8 @@ def client_rows():
 
     Plain columns, not ORM objects: lists of hundreds of rows stay cheap. Columns are named
     like the model attributes, plus episode_id, admitted_on, level, level_since, counselor_id
-    and counselor_name (None when there is no open episode or no primary counselor).
+    and counselor_name (None when there is no open episode or no primary counselor). The level
+    and counselor are the episode's copies (see Episode.current_level): two joins, not four.
     """
     return (
         sa.select(
@@ -45,19 +38,20 @@ def client_rows():
             Client.restricted,
             OpenEpisode.id.label("episode_id"),
             OpenEpisode.admitted_on,
-            OpenStay.level,
-            OpenStay.started_at.label("level_since"),
-            Primary.user_id.label("counselor_id"),
+            OpenEpisode.current_level.label("level"),
+            OpenEpisode.level_since,
+            OpenEpisode.primary_counselor_id.label("counselor_id"),
             PrimaryUser.full_name.label("counselor_name"),
         )
-        .outerjoin(
-            OpenEpisode,
-            sa.and_(OpenEpisode.client_id == Client.id, OpenEpisode.discharged_on.is_(None)),
-        )
-        .outerjoin(OpenStay, OPEN_STAY_OF_EPISODE)
-        .outerjoin(Primary, PRIMARY_OF_EPISODE)
-        .outerjoin(PrimaryUser, PrimaryUser.id == Primary.user_id)
+        .outerjoin(OpenEpisode, OPEN_EPISODE_OF_CLIENT)
+        .outerjoin(PrimaryUser, PrimaryUser.id == OpenEpisode.primary_counselor_id)
     )
+
+
+def client_keys():
+    """Client ids with their open episode: every column the list filters and sorts on, none of
+    client_rows()' other joins. A page is chosen on these, then client_rows() fills it in."""
+    return sa.select(Client.id).outerjoin(OpenEpisode, OPEN_EPISODE_OF_CLIENT)
 
 
 def count_clients(*conditions) -> sa.Select:
@@ -75,14 +69,17 @@ def name_prefix(column, prefix: str):
     return sa.and_(*conditions)
 
 
-LEVEL_ORDER = sa.case({level.value: -level.intensity for level in Level}, value=OpenStay.level)
+LEVEL_ORDER = sa.case(
+    {level.value: -level.intensity for level in Level}, value=OpenEpisode.current_level
+)
 
+# Every order ends with the id, so that a page boundary never splits ties differently.
 SORTS = {
     "name": (Client.search_name, Client.id),
-    "mrn": (Client.mrn,),
-    "dob": (Client.date_of_birth, Client.search_name),
-    "admitted": (OpenEpisode.admitted_on.desc().nulls_last(), Client.search_name),
-    "level": (LEVEL_ORDER.nulls_last(), Client.search_name),
+    "mrn": (Client.mrn, Client.id),
+    "dob": (Client.date_of_birth, Client.search_name, Client.id),
+    "admitted": (OpenEpisode.admitted_on.desc().nulls_last(), Client.search_name, Client.id),
+    "level": (LEVEL_ORDER.nulls_last(), Client.search_name, Client.id),
 }
 
 
@@ -169,16 +166,26 @@ def caseload(user_id: int) -> list:
     )
 
 
-def caseload_by_counselor() -> list[tuple[int | None, str | None, Level, int]]:
-    """Open episodes counted per primary counselor and current level, in one grouped query."""
-    return list(
-        db.session.execute(
-            sa.select(Primary.user_id, PrimaryUser.full_name, OpenStay.level, sa.func.count())
-            .select_from(OpenEpisode)
-            .join(OpenStay, OPEN_STAY_OF_EPISODE)
-            .outerjoin(Primary, PRIMARY_OF_EPISODE)
-            .outerjoin(PrimaryUser, PrimaryUser.id == Primary.user_id)
-            .where(OpenEpisode.discharged_on.is_(None))
-            .group_by(Primary.user_id, PrimaryUser.full_name, OpenStay.level)
+def caseload_by_counselor() -> list[tuple]:
+    """Open episodes per primary counselor (None: not assigned), with the counselor's name and
+    one count per level in BY_INTENSITY order."""
+    return list(db.session.execute(caseload_counts()))
+
+
+def caseload_counts() -> sa.Select:
+    """caseload_by_counselor()'s query: one grouped pass over the index on the episodes' copies."""
+    counts = (
+        sa.select(
+            Episode.primary_counselor_id.label("counselor_id"),
+            *[
+                sa.func.count(sa.case((Episode.current_level == level, 1))).label(level.value)
+                for level in BY_INTENSITY
+            ],
         )
+        .where(Episode.discharged_on.is_(None), Episode.current_level.is_not(None))
+        .group_by(Episode.primary_counselor_id)
+        .subquery()
     )
+    return sa.select(
+        counts.c.counselor_id, User.full_name, *[counts.c[level.value] for level in BY_INTENSITY]
+    ).outerjoin(User, User.id == counts.c.counselor_id)

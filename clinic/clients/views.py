@@ -64,18 +64,23 @@ def index():
     form = ClientSearchForm(request.args)
     form.counselor.choices = _counselor_choices()
     visible = services.visible_clause(current_user)
-    query = queries.client_rows().where(visible)
+    keys = queries.client_keys().where(visible)
     count = None
     sort = "name"
     if form.validate():
-        query = _apply_filters(query, form)
+        keys = _apply_filters(keys, form)
         sort = form.sort.data or "name"
         if not (form.level.data or form.counselor.data):
             count = queries.count_clients(visible, *_client_filters(form))
     else:
-        query = query.where(sa.false())
-    query = query.order_by(*queries.SORTS.get(sort, queries.SORTS["name"]))
-    page = paginate_rows(query, current_app.config["PAGE_SIZE"], count=count)
+        keys = keys.where(sa.false())
+    order = queries.SORTS.get(sort, queries.SORTS["name"])
+    page = paginate_rows(
+        queries.client_rows().order_by(*order),
+        current_app.config["PAGE_SIZE"],
+        count=count,
+        keys=(Client.id, keys.order_by(*order)),
+    )
     audit.record(
         services.CLIENTS_LISTED,
         detail={
@@ -112,9 +117,9 @@ def _client_filters(form: ClientSearchForm) -> list:
 def _apply_filters(query, form: ClientSearchForm):
     query = query.where(*_client_filters(form))
     if form.level.data:
-        query = query.where(queries.OpenStay.level == Level(form.level.data))
+        query = query.where(queries.OpenEpisode.current_level == Level(form.level.data))
     if form.counselor.data:
-        query = query.where(queries.Primary.user_id == int(form.counselor.data))
+        query = query.where(queries.OpenEpisode.primary_counselor_id == int(form.counselor.data))
     return query
 
 

@@ -50,11 +50,17 @@ class UTCDateTime(sa.TypeDecorator):
         return value.astimezone(UTC)
 
 
-def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
-    """A unique index over the rows matching `where`, on SQLite and PostgreSQL alike: how the
-    database itself keeps "at most one open ..." rules."""
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:
+    """An index over the rows matching `where` only, on SQLite and PostgreSQL alike."""
     condition = sa.text(where)
-    return sa.Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+    return sa.Index(
+        name, *columns, unique=unique, sqlite_where=condition, postgresql_where=condition
+    )
+
+
+def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
+    """A unique partial index: how the database itself keeps "at most one open ..." rules."""
+    return partial_index(name, *columns, where=where, unique=True)
 
 
 def enum_column_type(enum_class: type[StrEnum], name: str) -> sa.Enum:

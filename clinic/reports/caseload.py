@@ -1,48 +1,46 @@
 """The caseload table: open episodes per primary counselor and level, with totals. No Flask."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from clinic.care.levels import BY_INTENSITY, Level
+from clinic.care.levels import BY_INTENSITY
 
 UNASSIGNED = "No primary counselor"
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseloadRow:
     counselor_id: int | None
     counselor: str
-    counts: dict[Level, int] = field(default_factory=lambda: defaultdict(int))
+    counts: tuple[int, ...]  # one per level, in BY_INTENSITY order
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.counts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseloadTable:
     rows: list[CaseloadRow]
-    level_totals: dict[Level, int]
+    level_totals: tuple[int, ...]  # in BY_INTENSITY order
 
     @property
     def total(self) -> int:
-        return sum(self.level_totals.values())
+        return sum(self.level_totals)
 
     @classmethod
     def build(cls, grouped) -> "CaseloadTable":
-        """From (counselor id, counselor name, level, count) rows; unassigned episodes last."""
-        rows: dict[int | None, CaseloadRow] = {}
-        totals: dict[Level, int] = defaultdict(int)
-        for counselor_id, name, level, count in grouped:
-            row = rows.setdefault(counselor_id, CaseloadRow(counselor_id, name or UNASSIGNED))
-            row.counts[Level(level)] += count
-            totals[Level(level)] += count
-        ordered = sorted(rows.values(), key=lambda row: (row.counselor_id is None, row.counselor))
-        return cls(ordered, totals)
+        """From (counselor id, counselor name, count per level in BY_INTENSITY order...) rows,
+        one per counselor; the row without a counselor comes last."""
+        rows = sorted(
+            (
+                CaseloadRow(counselor_id, name or UNASSIGNED, tuple(counts))
+                for counselor_id, name, *counts in grouped
+            ),
+            key=lambda row: (row.counselor_id is None, row.counselor),
+        )
+        totals = tuple(sum(column) for column in zip(*(row.counts for row in rows), strict=True))
+        return cls(rows, totals or (0,) * len(BY_INTENSITY))
 
     def csv_rows(self) -> list[list]:
-        body = [
-            [row.counselor, *[row.counts[level] for level in BY_INTENSITY], row.total]
-            for row in self.rows
-        ]
-        return [*body, ["Total", *[self.level_totals[level] for level in BY_INTENSITY], self.total]]
+        body = [[row.counselor, *row.counts, row.total] for row in self.rows]
+        return [*body, ["Total", *self.level_totals, self.total]]

@@ -1,8 +1,10 @@
-"""Searching by name or record number uses an index, not a scan of every client (SQLite plan)."""
+"""Searching by name or record number, filtering by level and the caseload report use indexes,
+not a scan of every client or of the stay history (SQLite plans)."""
 
 import pytest
 import sqlalchemy as sa
 
+from clinic.care.levels import Level
 from clinic.clients import queries
 from clinic.clients.models import Client
 from clinic.extensions import db
@@ -41,3 +43,21 @@ def test_a_record_number_search_uses_its_unique_index(clients):
     assert "SEARCH clients USING INDEX" in text
     assert "(mrn>? AND mrn<?)" in text
     assert "SCAN clients" not in text
+
+
+def test_the_level_filter_starts_from_the_open_episodes_at_that_level(clients):
+    clients.admit(clients.make(), level=Level.RES)
+    keys = queries.client_keys().where(queries.OpenEpisode.current_level == Level.RES)
+    text = plan(keys.order_by(*queries.SORTS["name"]).limit(25))
+    assert "SEARCH open_episode USING INDEX ix_episodes_open_level (current_level=?)" in text
+    assert "SCAN clients" not in text
+
+
+def test_the_caseload_report_reads_one_index_and_no_history(clients):
+    clients.admit(clients.make(), level=Level.RES)
+    rows = queries.caseload_by_counselor()
+    assert len(rows) == 1
+    text = plan(queries.caseload_counts())
+    assert "ix_episodes_open_caseload" in text
+    assert "level_of_care_stays" not in text
+    assert "care_team_members" not in text

@@ -9,12 +9,12 @@ from clinic.reports.caseload import CaseloadTable
 
 
 def test_the_table_counts_and_totals():
+    #           id    name   WM RES PHP IOP OP AC
     table = CaseloadTable.build(
         [
-            (1, "Ann", "RES", 3),
-            (1, "Ann", "WM", 1),
-            (2, "Bo", "OP", 2),
-            (None, None, "RES", 1),
+            (2, "Bo", 0, 0, 0, 0, 2, 0),
+            (None, None, 0, 1, 0, 0, 0, 0),
+            (1, "Ann", 1, 3, 0, 0, 0, 0),
         ]
     )
     assert [(row.counselor, row.total) for row in table.rows] == [
@@ -22,9 +22,16 @@ def test_the_table_counts_and_totals():
         ("Bo", 2),
         ("No primary counselor", 1),
     ]
-    assert table.level_totals[Level.RES] == 4
+    assert table.level_totals == (1, 4, 0, 0, 2, 0)
     assert table.total == 7
     assert table.csv_rows()[-1] == ["Total", 1, 4, 0, 0, 2, 0, 7]
+
+
+def test_an_empty_clinic_has_zero_totals():
+    table = CaseloadTable.build([])
+    assert table.rows == []
+    assert table.level_totals == (0, 0, 0, 0, 0, 0)
+    assert table.total == 0
 
 
 def test_formula_cells_are_neutralised():

@@ -1,0 +1,115 @@
+"""The episode's current level, level start and primary counselor are kept by database triggers
+(migration 0003) from the stay history and the care team, on SQLite and PostgreSQL alike."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from clinic.care.levels import Level
+from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.clients.models import CareTeamMember, Episode
+from clinic.clients.vocabulary import TeamRole
+from clinic.core.clock import utcnow
+from clinic.extensions import db
+
+
+def stored(episode_id: int):
+    """The copies as the database holds them, bypassing the session's identity map."""
+    return db.session.execute(
+        sa.select(Episode.current_level, Episode.level_since, Episode.primary_counselor_id).where(
+            Episode.id == episode_id
+        )
+    ).one()
+
+
+def open_stay(episode: Episode) -> LevelOfCareStay:
+    return db.session.scalars(
+        sa.select(LevelOfCareStay).where(
+            LevelOfCareStay.episode_id == episode.id, LevelOfCareStay.ended_at.is_(None)
+        )
+    ).one()
+
+
+def move(episode: Episode, level: Level, at) -> LevelOfCareStay:
+    """Close the open stay and open the next one, as a transition does."""
+    open_stay(episode).ended_at = at
+    db.session.flush()
+    stay = LevelOfCareStay(
+        episode_id=episode.id, level=level, started_at=at, reason=StayReason.STEP_DOWN
+    )
+    db.session.add(stay)
+    db.session.flush()
+    return stay
+
+
+def test_admission_sets_the_level_and_since_when(clients):
+    episode = clients.admit(clients.make(), level=Level.WM)
+    stay = open_stay(episode)
+    assert stored(episode.id)[:2] == (Level.WM, stay.started_at)
+    # The loaded object reads the copies again after the flush that wrote the stay.
+    assert (episode.current_level, episode.level_since) == (Level.WM, stay.started_at)
+
+
+def test_a_transition_moves_the_level_and_its_start(clients):
+    episode = clients.admit(clients.make(), level=Level.WM)
+    later = utcnow() + timedelta(days=3)
+    move(episode, Level.RES, later)
+    assert episode.current_level == Level.RES
+    assert episode.level_since == later
+    assert stored(episode.id)[:2] == (Level.RES, later)
+
+
+def test_a_closed_episode_keeps_its_last_level(clients):
+    episode = clients.admit(clients.make(), level=Level.IOP)
+    stay = open_stay(episode)
+    stay.ended_at = stay.started_at + timedelta(days=10)
+    db.session.commit()
+    assert stored(episode.id)[:2] == (Level.IOP, stay.started_at)
+
+
+def test_deleting_a_stay_recomputes_from_what_remains(clients):
+    episode = clients.admit(clients.make(), level=Level.WM)
+    newest = move(episode, Level.RES, utcnow() + timedelta(days=2))
+    db.session.execute(sa.delete(LevelOfCareStay).where(LevelOfCareStay.id == newest.id))
+    # The WM stay, closed, is now the latest: its level is the episode's.
+    assert stored(episode.id)[0] == Level.WM
+
+
+def test_primary_counselor_follows_the_care_team(clients, users):
+    first, second, therapist = users.make(), users.make(), users.make()
+    episode = clients.admit(clients.make(), counselor=first)
+    assert stored(episode.id)[2] == first.id
+    assert episode.primary_counselor_id == first.id
+
+    db.session.add(
+        CareTeamMember(episode_id=episode.id, user_id=therapist.id, team_role=TeamRole.THERAPIST)
+    )
+    db.session.flush()
+    assert stored(episode.id)[2] == first.id  # other roles leave it alone
+
+    current = db.session.scalars(
+        sa.select(CareTeamMember).where(
+            CareTeamMember.episode_id == episode.id, CareTeamMember.user_id == first.id
+        )
+    ).one()
+    current.removed_at = utcnow()
+    db.session.flush()
+    assert stored(episode.id)[2] is None
+    assert episode.primary_counselor_id is None
+
+    db.session.add(
+        CareTeamMember(
+            episode_id=episode.id, user_id=second.id, team_role=TeamRole.PRIMARY_COUNSELOR
+        )
+    )
+    db.session.commit()
+    assert stored(episode.id)[2] == second.id
+    assert episode.primary_counselor_id == second.id
+
+
+def test_copies_of_one_episode_leave_the_others_alone(clients, users):
+    counselor = users.make()
+    mine = clients.admit(clients.make(), level=Level.OP, counselor=counselor)
+    other = clients.admit(clients.make(), level=Level.PHP)
+    move(mine, Level.AC, utcnow() + timedelta(days=1))
+    assert stored(other.id) == (Level.PHP, open_stay(other).started_at, None)
