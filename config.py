@@ -56,6 +56,17 @@ class Config:
 
     PAGE_SIZE = 25
 
+    # Assessment (CLINICAL.md sections 2 and 3). A COWS is due this long after the last one
+    # while a client is in withdrawal management; the intake assessment is expected signed this
+    # long after the admission is entered.
+    COWS_INTERVAL = timedelta(hours=8)
+    INTAKE_ASSESSMENT_DUE = timedelta(hours=24)
+    # AUDIT-C is positive at this total or more, by sex at birth (clients recorded as neither
+    # are screened at the lower threshold).
+    AUDITC_POSITIVE_AT = {"male": 4, "female": 3}  # noqa: RUF012
+    # Dimension -> rating -> minimum level; None keeps the defaults in assessments/placement.py.
+    PLACEMENT_TABLE = None
+
 
 class DevelopmentConfig(Config):
     """A laptop or a demo: SQLite under instance/, demo data allowed."""

@@ -34,11 +34,14 @@ def signed_in(_user, _obj) -> bool:
     return True
 
 
-def client_visible(user, client) -> bool:
-    """The client is within the user's access (clients/access.py says who sees whom)."""
+def client_visible(user, record) -> bool:
+    """The client (or the client a record belongs to: anything with a `client_id`) is within
+    the user's access (clients/access.py says who sees whom)."""
     from clinic.clients.services import client_is_visible
 
-    return client is not None and client_is_visible(user, client.id)
+    if record is None:
+        return False
+    return client_is_visible(user, getattr(record, "client_id", None) or record.id)
 
 
 def both(*rules: Rule) -> Rule:
@@ -58,6 +61,19 @@ def sees_clinical(user, _obj) -> bool:
 
     return clinical(user)
 
+
+def draft_for_its_writer(user, assessment) -> bool:
+    """Counselors and supervisors edit any draft; intake coordinators the intake drafts only."""
+    from clinic.assessments.vocabulary import AssessmentKind
+
+    if assessment is None or assessment.is_signed:
+        return False
+    if not user.roles.isdisjoint({Role.COUNSELOR, Role.SUPERVISOR}):
+        return True
+    return Role.INTAKE in user.roles and assessment.kind == AssessmentKind.INTAKE
+
+
+draft_for_its_writer.roles = frozenset({Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR})
 
 CLINICAL_STAFF = (Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
 
@@ -79,6 +95,19 @@ RULES: dict[str, Rule] = {
     "emergency.review": any_role(Role.SUPERVISOR),
     "caseload.own": any_role(Role.COUNSELOR, Role.MEDICAL),
     "reports.caseload": any_role(Role.SUPERVISOR, Role.ADMIN),
+    # Assessments and screening instruments (clinical: never admins).
+    "assessment.view": both(client_visible, any_role(*CLINICAL_STAFF)),
+    "assessment.recommend": any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR),
+    "assessment.start": both(
+        client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR)
+    ),
+    "assessment.write": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
+    "assessment.edit": both(client_visible, draft_for_its_writer),
+    "instrument.cows": both(client_visible, any_role(Role.MEDICAL)),
+    "instrument.screen": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
+    "safety.acknowledge": both(
+        client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 """Client pages: list and search, intake, the chart, demographics, admission, care team,
-emergency access. Every page loads the client through `load_client`, which checks access
-and audits the read."""
+emergency access. Every page loads the client through `pages.load_client`, which checks
+access, and renders through `pages.render_chart`, which audits the read."""
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -20,6 +20,7 @@ from clinic.clients.forms import (
     NewClientForm,
 )
 from clinic.clients.models import CareTeamMember, Client, fold_name
+from clinic.clients.pages import chart_tab, committed, load_client, render_chart
 from clinic.clients.services import ClientError
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
@@ -27,22 +28,6 @@ from clinic.core.forms import add_error, choices, commit_or_explain, save_versio
 from clinic.core.pagination import paginate_rows
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
-
-
-def load_client(client_id: int, action: str = "client.view") -> Client:
-    """The client, if the user may see it (else 404) and may do `action` (else 403)."""
-    client = db.session.get(Client, client_id)
-    if client is None or not can(current_user, "client.view", client):
-        deny(404, "client.view", client)
-    if action != "client.view" and not can(current_user, action, client):
-        deny(403, action, client)
-    return client
-
-
-def committed(page: str) -> str:
-    """Commit the request's audit records once the page is rendered."""
-    db.session.commit()
-    return page
 
 
 def _show_error(form, error: ClientError) -> None:
@@ -182,31 +167,20 @@ def _audit_duplicate_check(duplicates) -> None:
 # --- The chart --------------------------------------------------------------------------------
 
 
-def _chart(client: Client, template: str, **context) -> str:
-    """Render a page of the chart; showing it is a read of the record, and is audited, whether
-    it answers a GET or a POST that did not go through."""
-    audit.record(
-        services.CLIENT_VIEWED,
-        target=client,
-        client_id=client.id,
-        detail={"page": request.endpoint},
-    )
-    header = queries.chart_header(client.id)
-    return committed(
-        render_template(template, client=client, header=header, today=clinic_today(), **context)
-    )
+chart_tab("clients.chart", "Overview")
+chart_tab("clients.care", "Care")
 
 
 @bp.get("/<int:client_id>")
 def chart(client_id: int):
     client = load_client(client_id)
-    return _chart(client, "clients/chart.html", detail=queries.chart_detail(client.id))
+    return render_chart(client, "clients/chart.html", detail=queries.chart_detail(client.id))
 
 
 @bp.get("/<int:client_id>/care")
 def care(client_id: int):
     client = load_client(client_id)
-    return _chart(client, "clients/care.html", detail=queries.chart_detail(client.id))
+    return render_chart(client, "clients/care.html", detail=queries.chart_detail(client.id))
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
@@ -225,7 +199,7 @@ def edit(client_id: int):
             flash("Saved." if result.changed else "Nothing was changed.", "success")
             return redirect(url_for("clients.chart", client_id=client.id))
         conflict = result.conflict
-    return _chart(client, "clients/edit.html", form=form, conflict=conflict)
+    return render_chart(client, "clients/edit.html", form=form, conflict=conflict)
 
 
 @bp.post("/<int:client_id>/restricted")
@@ -266,7 +240,7 @@ def admit(client_id: int):
     ):
         flash("Client admitted. A supervisor assigns the primary counselor.", "success")
         return redirect(url_for("clients.chart", client_id=client.id))
-    return _chart(client, "clients/admit.html", form=form)
+    return render_chart(client, "clients/admit.html", form=form)
 
 
 # --- Care team --------------------------------------------------------------------------------
@@ -298,7 +272,7 @@ def care_team(client_id: int):
     ):
         flash("Care team updated.", "success")
         return redirect(url_for("clients.care_team", client_id=client.id))
-    return _chart(
+    return render_chart(
         client, "clients/care_team.html", form=form, team=services.active_team(episode.id)
     )
 

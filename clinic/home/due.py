@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-OVERDUE, DUE, NOTICE = "overdue", "due", "notice"
-_SEVERITY_ORDER = {OVERDUE: 0, DUE: 1, NOTICE: 2}
+# ALERT: a safety matter to act on now, above anything merely late.
+ALERT, OVERDUE, DUE, NOTICE = "alert", "overdue", "due", "notice"
+_SEVERITY_ORDER = {ALERT: 0, OVERDUE: 1, DUE: 2, NOTICE: 3}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ EXPECTED = {
     "emergency.review": {Role.SUPERVISOR},
     "caseload.own": {Role.COUNSELOR, Role.MEDICAL},
     "reports.caseload": {Role.SUPERVISOR, Role.ADMIN},
+    "assessment.recommend": {Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR},
 }
 # Rules about one client record, tested against real records in tests/clients/test_access.py.
 OBJECT_RULES = {
@@ -28,6 +29,14 @@ OBJECT_RULES = {
     "client.restrict",
     "episode.admit",
     "careteam.manage",
+    # Tested against real records in tests/assessments/test_assessment_views.py.
+    "assessment.view",
+    "assessment.start",
+    "assessment.write",
+    "assessment.edit",
+    "instrument.cows",
+    "instrument.screen",
+    "safety.acknowledge",
 }
 
 

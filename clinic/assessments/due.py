@@ -1,0 +1,153 @@
+"""Due items from assessment: safety flags waiting for a clinician, COWS due in withdrawal
+management, intake assessments not signed. One query each, whatever the caseload."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from clinic.assessments.models import Assessment, InstrumentResult
+from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
+from clinic.auth.models import Role
+from clinic.care.levels import Level
+from clinic.clients.models import CareTeamMember, Client, Episode
+from clinic.clients.services import visible_clause
+from clinic.core.clock import to_local
+from clinic.extensions import db
+from clinic.home.due import ALERT, DUE, NOTICE, OVERDUE, DueItem, due_source
+
+# A COWS becomes overdue this long after it fell due.
+COWS_GRACE = timedelta(hours=1)
+
+CLIENT_NAME = (Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
+
+
+def _name(preferred: str | None, first: str, last: str) -> str:
+    return f"{preferred or first} {last}"
+
+
+def _on_my_team(user_id: int):
+    """Open episodes with `user_id` on the care team."""
+    return sa.select(CareTeamMember.episode_id).where(
+        CareTeamMember.user_id == user_id, CareTeamMember.removed_at.is_(None)
+    )
+
+
+@due_source
+def safety_flags(user, _today, _now) -> list[DueItem]:
+    """PHQ-9 item 9 above 0, not yet acknowledged: for the client's care team and supervisors."""
+    if Role.SUPERVISOR in user.roles:
+        mine = sa.true()
+    elif not user.roles.isdisjoint({Role.COUNSELOR, Role.MEDICAL}):
+        mine = InstrumentResult.episode_id.in_(_on_my_team(user.id))
+    else:
+        return []
+    rows = db.session.execute(
+        sa.select(InstrumentResult.id, InstrumentResult.administered_at, Client.id, *CLIENT_NAME)
+        .join(Client, Client.id == InstrumentResult.client_id)
+        .join(Episode, Episode.id == InstrumentResult.episode_id)
+        .where(
+            InstrumentResult.safety_flag.is_(True),
+            InstrumentResult.acknowledged_at.is_(None),
+            Episode.discharged_on.is_(None),
+            mine,
+        )
+        .order_by(InstrumentResult.administered_at)
+    ).all()
+    timezone = current_app.config["CLINIC_TIMEZONE"]
+    return [
+        DueItem(
+            kind="safety",
+            title="Safety flag to acknowledge (PHQ-9 item 9)",
+            url=url_for("assessments.result", client_id=client_id, result_id=result_id),
+            severity=ALERT,
+            client_name=_name(preferred, first, last),
+            due=to_local(administered_at, timezone).date(),
+            client_id=client_id,
+        )
+        for result_id, administered_at, client_id, preferred, first, last in rows
+    ]
+
+
+@due_source
+def cows_due(user, _today, now) -> list[DueItem]:
+    """Medical staff: clients in withdrawal management without a COWS in the configured time."""
+    if Role.MEDICAL not in user.roles:
+        return []
+    interval = current_app.config["COWS_INTERVAL"]
+    last_cows = (
+        sa.select(sa.func.max(InstrumentResult.administered_at))
+        .where(InstrumentResult.episode_id == Episode.id, InstrumentResult.code == "COWS")
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Client.id, *CLIENT_NAME, Episode.level_since, last_cows.label("last"))
+        .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
+        .where(Episode.current_level == Level.WM, visible_clause(user))
+        .order_by(Episode.level_since)
+    ).all()
+    timezone = current_app.config["CLINIC_TIMEZONE"]
+    items = []
+    for client_id, preferred, first, last, level_since, last_given in rows:
+        if last_given is not None and now - last_given < interval:
+            continue
+        due_since = level_since if last_given is None else last_given + interval
+        items.append(
+            DueItem(
+                kind="cows",
+                title="COWS due" if last_given else "First COWS due",
+                url=url_for("assessments.administer", client_id=client_id, code="COWS"),
+                severity=OVERDUE if now - due_since >= COWS_GRACE else DUE,
+                client_name=_name(preferred, first, last),
+                due=to_local(due_since, timezone).date(),
+                client_id=client_id,
+            )
+        )
+    return items
+
+
+@due_source
+def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
+    """The intake assessment is expected signed within the configured time of the admission:
+    its primary counselor sees it coming, and it is overdue for supervisors too after that."""
+    supervisor = Role.SUPERVISOR in user.roles
+    if not supervisor and Role.COUNSELOR not in user.roles:
+        return []
+    allowed = current_app.config["INTAKE_ASSESSMENT_DUE"]
+    signed = sa.select(Assessment.episode_id).where(
+        Assessment.kind == AssessmentKind.INTAKE, Assessment.status == AssessmentStatus.SIGNED
+    )
+    whose = Episode.primary_counselor_id == user.id
+    if supervisor:
+        whose = sa.or_(whose, Episode.created_at <= now - allowed)
+    draft = (
+        sa.select(Assessment.id)
+        .where(Assessment.episode_id == Episode.id, Assessment.kind == AssessmentKind.INTAKE)
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Client.id, *CLIENT_NAME, Episode.created_at, draft.label("draft"))
+        .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
+        .where(Episode.id.not_in(signed), whose)
+        .order_by(Episode.created_at)
+    ).all()
+    timezone = current_app.config["CLINIC_TIMEZONE"]
+    items = []
+    for client_id, preferred, first, last, entered, draft_id in rows:
+        due_at = entered + allowed
+        items.append(
+            DueItem(
+                kind="intake_assessment",
+                title="Intake assessment not signed" if now >= due_at else "Intake assessment due",
+                url=url_for("assessments.edit", client_id=client_id, assessment_id=draft_id)
+                if draft_id
+                else url_for("assessments.index", client_id=client_id),
+                severity=OVERDUE if now >= due_at else NOTICE,
+                client_name=_name(preferred, first, last),
+                due=to_local(due_at, timezone).date(),
+                client_id=client_id,
+            )
+        )
+    return items

@@ -1,0 +1,467 @@
+"""The Assessments tab: instrument results and trends, safety flags, six-dimension assessments.
+
+Every page loads the client through `load_client` (access, 404/403) and renders through
+`render_chart` (the audited read). Records named in the URL must belong to the client in the
+URL; ids in a form body are only ever looked up within that client's episode.
+"""
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from clinic.assessments import bp, instruments, placement, services
+from clinic.assessments.forms import (
+    AcknowledgeForm,
+    AddendumForm,
+    AssessmentForm,
+    StartAssessmentForm,
+    instrument_form_class,
+    kind_choices,
+)
+from clinic.assessments.models import (
+    Assessment,
+    AssessmentAddendum,
+    InstrumentResult,
+    assessment_instruments,
+)
+from clinic.assessments.services import AssessmentError, IncompleteAssessmentError
+from clinic.assessments.vocabulary import FINDINGS, AssessmentKind
+from clinic.auth.models import User
+from clinic.auth.permissions import can, deny, require
+from clinic.care.levels import Level
+from clinic.clients.models import Client, Episode
+from clinic.clients.pages import chart_tab, load_client, render_chart
+from clinic.clients.services import open_episode
+from clinic.core.charts import time_chart
+from clinic.core.clock import to_local, utcnow
+from clinic.core.forms import add_error, commit_or_explain, save_versioned
+from clinic.extensions import db
+
+chart_tab("assessments.index", "Assessments", "assessment.view", section="assessments.")
+
+# Who gives which instrument: medical staff the COWS, counselors and supervisors the others.
+INSTRUMENT_PERMISSION = {"COWS": "instrument.cows"}
+
+
+def instrument_permission(code: str) -> str:
+    return INSTRUMENT_PERMISSION.get(code, "instrument.screen")
+
+
+def _latest_episode(client: Client) -> Episode | None:
+    return db.session.scalar(
+        sa.select(Episode)
+        .where(Episode.client_id == client.id)
+        .order_by(Episode.admitted_on.desc(), Episode.id.desc())
+        .limit(1)
+    )
+
+
+def _assessments(client: Client) -> list[Assessment]:
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.client_id == client.id)
+            .options(sa.orm.joinedload(Assessment.signed_by))
+            .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        )
+    )
+
+
+# --- The tab ----------------------------------------------------------------------------------
+
+
+@bp.get("/clients/<int:client_id>/assessments/")
+def index(client_id: int):
+    client = load_client(client_id, "assessment.view")
+    episode = _latest_episode(client)
+    results = services.results_for(client.id, episode.id) if episode else []
+    return render_chart(
+        client,
+        "assessments/index.html",
+        episode=episode,
+        results=results,
+        alerts=[result for result in results if result.needs_acknowledgement],
+        assessments=_assessments(client),
+        charts=_trend_charts(results),
+        givable=[
+            instrument
+            for instrument in instruments.INSTRUMENTS.values()
+            if can(current_user, instrument_permission(instrument.code), client)
+        ],
+        start_form=_start_form(client) if episode and episode.is_open else None,
+    )
+
+
+def _trend_charts(results: list[InstrumentResult]) -> list:
+    timezone = current_app.config["CLINIC_TIMEZONE"]
+
+    def series(code: str, name: str | None = None, key: str | None = None):
+        points = [
+            (result.administered_at, result.answers[key] if key else result.total)
+            for result in results
+            if result.code == code
+        ]
+        return (name or instruments.INSTRUMENTS[code].short_name, points)
+
+    charts = []
+    cows = series("COWS")
+    if cows[1]:
+        charts.append(
+            time_chart(
+                "COWS during withdrawal management",
+                [cows],
+                y_max=48,
+                y_step=12,
+                bands=[
+                    (band.low, band.high, band.label)
+                    for band in instruments.INSTRUMENTS["COWS"].bands
+                ],
+                timezone=timezone,
+            )
+        )
+    mood = [series("PHQ9"), series("GAD7")]
+    if any(points for _name, points in mood):
+        charts.append(
+            time_chart(
+                "PHQ-9 and GAD-7 across the episode", mood, y_max=27, y_step=5, timezone=timezone
+            )
+        )
+    ruler = [
+        series("RULER", "Importance", "importance"),
+        series("RULER", "Confidence", "confidence"),
+    ]
+    if any(points for _name, points in ruler):
+        charts.append(time_chart("Readiness ruler", ruler, y_max=10, y_step=2, timezone=timezone))
+    return charts
+
+
+def _start_form(client: Client) -> StartAssessmentForm | None:
+    kinds = [
+        kind
+        for kind in AssessmentKind
+        if can(current_user, "assessment.write", client)
+        or (kind == AssessmentKind.INTAKE and can(current_user, "assessment.start", client))
+    ]
+    if not kinds:
+        return None
+    form = StartAssessmentForm()
+    form.kind.choices = kind_choices(kinds)
+    return form
+
+
+# --- Instruments ------------------------------------------------------------------------------
+
+
+@bp.route("/clients/<int:client_id>/assessments/instruments/<code>/new", methods=["GET", "POST"])
+def administer(client_id: int, code: str):
+    instrument = instruments.INSTRUMENTS.get(code)
+    if instrument is None:
+        abort(404)
+    client = load_client(client_id, instrument_permission(code))
+    episode = open_episode(client.id)
+    form = instrument_form_class(instrument)()
+    if episode is None:
+        add_error(form, "The client has no open episode: admit the client first.")
+    elif request.method == "GET":
+        form.administered_at.data = to_local(
+            utcnow(), current_app.config["CLINIC_TIMEZONE"]
+        ).replace(tzinfo=None, second=0, microsecond=0)
+    elif form.validate_on_submit():
+        saved = {}
+
+        def give():
+            saved["result"] = services.administer(
+                client, episode, code, form.answers(), form.administered_at_utc()
+            )
+
+        if commit_or_explain(form, give, race="The result could not be saved; try again."):
+            result = saved["result"]
+            flash(_scored(instrument, result), "warning" if result.flags else "success")
+            return redirect(url_for("assessments.index", client_id=client.id))
+    return render_chart(client, "assessments/administer.html", form=form, instrument=instrument)
+
+
+def _scored(instrument, result: InstrumentResult) -> str:
+    if result.total is None:
+        return f"{instrument.short_name} recorded."
+    flags = f" Flags: {', '.join(result.flags)}." if result.flags else ""
+    return f"{instrument.short_name} recorded: {result.total} ({result.band}).{flags}"
+
+
+def _load_result(client: Client, result_id: int) -> InstrumentResult:
+    result = db.session.get(InstrumentResult, result_id)
+    if result is None or result.client_id != client.id:
+        abort(404)
+    return result
+
+
+@bp.get("/clients/<int:client_id>/assessments/instruments/<int:result_id>")
+def result(client_id: int, result_id: int):
+    client = load_client(client_id, "assessment.view")
+    found = _load_result(client, result_id)
+    return render_chart(
+        client,
+        "assessments/result.html",
+        result=found,
+        instrument=instruments.INSTRUMENTS[found.code],
+        people=_people(found.administered_by_id, found.acknowledged_by_id),
+        form=AcknowledgeForm(),
+    )
+
+
+@bp.post("/clients/<int:client_id>/assessments/instruments/<int:result_id>/acknowledge")
+def acknowledge(client_id: int, result_id: int):
+    client = load_client(client_id, "safety.acknowledge")
+    found = _load_result(client, result_id)
+    form = AcknowledgeForm()
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.acknowledge(found, form.note.data),
+        race="Someone acknowledged this flag at the same moment; reload the page.",
+    ):
+        flash("Safety flag acknowledged.", "success")
+        return redirect(url_for("assessments.index", client_id=client.id))
+    return render_chart(
+        client,
+        "assessments/result.html",
+        result=found,
+        instrument=instruments.INSTRUMENTS[found.code],
+        people=_people(found.administered_by_id, found.acknowledged_by_id),
+        form=form,
+    )
+
+
+def _people(*user_ids) -> dict[int, str]:
+    wanted = {user_id for user_id in user_ids if user_id}
+    if not wanted:
+        return {}
+    return dict(
+        db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted))).all()
+    )
+
+
+# --- Assessments ------------------------------------------------------------------------------
+
+
+@bp.post("/clients/<int:client_id>/assessments/new")
+def start(client_id: int):
+    client = load_client(client_id, "assessment.start")
+    form = _start_form(client)
+    episode = open_episode(client.id)
+    if form is None or episode is None:
+        deny(403, "assessment.start", client)
+    if form.validate_on_submit():
+        created = {}
+
+        def begin():
+            created["assessment"] = services.start(client, episode, AssessmentKind(form.kind.data))
+
+        if commit_or_explain(form, begin, race="This episode already has one; reload the page."):
+            return redirect(
+                url_for(
+                    "assessments.edit", client_id=client.id, assessment_id=created["assessment"].id
+                )
+            )
+    for error in [*form.form_errors, *form.kind.errors]:
+        flash(error, "danger")
+    return redirect(url_for("assessments.index", client_id=client.id))
+
+
+def _load_assessment(client: Client, assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or assessment.client_id != client.id:
+        abort(404)
+    return assessment
+
+
+def _episode_results(assessment: Assessment) -> list[InstrumentResult]:
+    return services.results_for(assessment.client_id, assessment.episode_id)
+
+
+def _linked(assessment: Assessment) -> list[InstrumentResult]:
+    return list(
+        db.session.scalars(
+            sa.select(InstrumentResult)
+            .join(assessment_instruments)
+            .where(assessment_instruments.c.assessment_id == assessment.id)
+            .order_by(InstrumentResult.administered_at)
+        )
+    )
+
+
+@bp.route("/clients/<int:client_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
+def edit(client_id: int, assessment_id: int):
+    client = load_client(client_id, "assessment.view")
+    assessment = _load_assessment(client, assessment_id)
+    if assessment.is_signed:
+        if request.method == "POST":
+            flash(
+                "This assessment is signed and can no longer change: add an addendum instead.",
+                "danger",
+            )
+            return _signed_page(client, assessment, status=409)
+        return _signed_page(client, assessment)
+    if not can(current_user, "assessment.edit", assessment):
+        deny(403, "assessment.edit", assessment)
+    results = _episode_results(assessment)
+    form = AssessmentForm(obj=assessment if request.method == "GET" else None)
+    form.linked.choices = [(result.id, _result_label(result)) for result in results]
+    if request.method == "GET":
+        form.linked.data = [result.id for result in _linked(assessment)]
+        form.chosen_level.data = assessment.chosen_level.value if assessment.chosen_level else ""
+        form.override_reason.data = (
+            assessment.override_reason.value if assessment.override_reason else ""
+        )
+    conflict = None
+    problems = None
+    if form.validate_on_submit():
+        signing = request.form.get("action") == "sign"
+        if signing and not can(current_user, "assessment.write", assessment):
+            deny(403, "assessment.write", assessment)
+        by_id = {result.id: result for result in results}
+        linked = [by_id[result_id] for result_id in form.linked.data if result_id in by_id]
+
+        def apply():
+            services.save_draft(assessment, form.data, linked)
+            return ["assessment"]
+
+        try:
+            saved = save_versioned(
+                form,
+                assessment,
+                apply=apply,
+                reload=lambda: db.session.get(Assessment, assessment_id),
+            )
+        except AssessmentError as error:
+            db.session.rollback()
+            add_error(form, str(error), error.field)
+        else:
+            conflict = saved.conflict
+            if saved.saved and not signing:
+                flash("Draft saved.", "success")
+                return redirect(
+                    url_for("assessments.edit", client_id=client.id, assessment_id=assessment.id)
+                )
+            if saved.saved:
+                try:
+                    services.sign(assessment)
+                except IncompleteAssessmentError as refused:
+                    db.session.rollback()
+                    problems = refused.problems
+                    form.version.data = str(assessment.version)
+                    for field, message in problems.items():
+                        add_error(form, message, field)
+                    add_error(form, "Draft saved, but not signed: complete the fields marked.")
+                else:
+                    db.session.commit()
+                    flash("Assessment signed.", "success")
+                    return redirect(
+                        url_for(
+                            "assessments.edit", client_id=client.id, assessment_id=assessment.id
+                        )
+                    )
+    return render_chart(
+        client,
+        "assessments/edit.html",
+        assessment=assessment,
+        form=form,
+        conflict=conflict,
+        findings=FINDINGS,
+        dimensions=placement.DIMENSIONS,
+        live=_live_recommendation(form, results),
+        cows_totals={result.id: result.total for result in results if result.code == "COWS"},
+        may_sign=can(current_user, "assessment.write", assessment),
+    )
+
+
+def _result_label(result: InstrumentResult) -> str:
+    instrument = instruments.INSTRUMENTS[result.code]
+    moment = to_local(result.administered_at, current_app.config["CLINIC_TIMEZONE"])
+    score = f"{result.total} ({result.band})" if result.total is not None else "recorded"
+    return f"{instrument.short_name} · {moment:%Y-%m-%d %H:%M} · {score}"
+
+
+def _live_recommendation(form, results: list[InstrumentResult]):
+    """The recommendation for what the form holds now (also without JavaScript)."""
+    ratings = {number: form[f"d{number}_rating"].data for number in placement.DIMENSIONS}
+    if any(not isinstance(rating, int) for rating in ratings.values()):
+        return None
+    chosen = set(form.linked.data or [])
+    linked = [result for result in results if result.id in chosen]
+    return services.recommendation(ratings, services.latest_cows_total(linked))
+
+
+def _signed_page(client: Client, assessment: Assessment, status: int = 200):
+    page = render_chart(
+        client,
+        "assessments/signed.html",
+        assessment=assessment,
+        linked=_linked(assessment),
+        addenda=_addenda(assessment),
+        people=_people(assessment.created_by_id, assessment.signed_by_id),
+        findings=FINDINGS,
+        dimensions=placement.DIMENSIONS,
+        form=AddendumForm(),
+    )
+    return page, status
+
+
+def _addenda(assessment: Assessment) -> list:
+    return list(
+        db.session.scalars(
+            sa.select(AssessmentAddendum)
+            .where(AssessmentAddendum.assessment_id == assessment.id)
+            .options(sa.orm.joinedload(AssessmentAddendum.written_by))
+            .order_by(AssessmentAddendum.written_at)
+        )
+    )
+
+
+@bp.post("/clients/<int:client_id>/assessments/<int:assessment_id>/addenda")
+def addendum(client_id: int, assessment_id: int):
+    client = load_client(client_id, "assessment.write")
+    assessment = _load_assessment(client, assessment_id)
+    form = AddendumForm()
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.add_addendum(assessment, form.text.data),
+        race="The addendum could not be saved; try again.",
+    ):
+        flash("Addendum added.", "success")
+        return redirect(
+            url_for("assessments.edit", client_id=client.id, assessment_id=assessment.id)
+        )
+    page = render_chart(
+        client,
+        "assessments/signed.html",
+        assessment=assessment,
+        linked=_linked(assessment),
+        addenda=_addenda(assessment),
+        people=_people(assessment.created_by_id, assessment.signed_by_id),
+        findings=FINDINGS,
+        dimensions=placement.DIMENSIONS,
+        form=form,
+    )
+    return page, 200 if assessment.is_signed else 409
+
+
+# --- The live recommendation ------------------------------------------------------------------
+
+
+@bp.get("/assessments/recommendation")
+@require("assessment.recommend")
+def recommendation():
+    """What the ratings in the query string recommend: the form asks as the counselor rates.
+    No client data goes in or out; the server computes the rule again on save."""
+    try:
+        ratings = {number: int(request.args[f"d{number}"]) for number in placement.DIMENSIONS}
+        cows = request.args.get("cows")
+        found = services.recommendation(ratings, int(cows) if cows else None)
+    except (KeyError, ValueError):
+        return jsonify(level=None), 200
+    return jsonify(
+        level=found.level.value,
+        label=Level(found.level).label,
+        drivers=list(found.drivers),
+        flags=list(found.flags),
+    )
