@@ -21,7 +21,7 @@ from clinic.care.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.vocabulary import SexAtBirth
 from clinic.core import audit
-from clinic.core.clock import utcnow
+from clinic.core.clock import to_local, utcnow
 from clinic.core.errors import RuleError
 from clinic.extensions import db
 
@@ -78,7 +78,10 @@ def administer(
         raise AssessmentError("That episode belongs to another client.")
     if administered_at > utcnow():
         raise AssessmentError("The time given is in the future.", "administered_at")
-    if administered_at.date() < episode.admitted_on:
+    if (
+        to_local(administered_at, current_app.config["CLINIC_TIMEZONE"]).date()
+        < episode.admitted_on
+    ):
         raise AssessmentError("The time given is before the admission.", "administered_at")
     try:
         result = score_answers(client, code, answers)
