@@ -37,6 +37,7 @@ from clinic.clients.vocabulary import (
 )
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
+from clinic.seed.demo_assessments import load_demo_assessments
 
 # Demo data only: README.md lists these; production refuses to load them.
 DEMO_PASSWORD = "recovery-portal-demo-2026"  # noqa: S105
@@ -454,7 +455,9 @@ def load_demo() -> list[User]:
         )
         for email, name, roles in DEMO_USERS
     ]
-    load_demo_clients({user.email: user for user in users})
+    staff = {user.email: user for user in users}
+    load_demo_clients(staff)
+    load_demo_assessments(staff, safety_counselor=staff[COUNSELOR_EMAIL])
     return users
 
 

@@ -5,6 +5,9 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from clinic.assessments import instruments, placement
+from clinic.assessments.models import Assessment, InstrumentResult
+from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import Role, User, UserRole
 from clinic.care.levels import Level
 from clinic.care.models import LevelOfCareStay
@@ -155,6 +158,47 @@ def test_seed_demo_admits_withdrawal_management_in_the_last_days(app):
     assert db.session.scalar(
         sa.select(sa.func.count()).select_from(Client).where(~Client.episodes.any())
     ) in range(1, 3)
+
+
+def test_seed_demo_screens_and_assesses_consistently(app):
+    assert run(app, "seed", "demo").exit_code == 0
+    signed = db.session.scalars(
+        sa.select(Assessment).where(Assessment.status == AssessmentStatus.SIGNED)
+    ).all()
+    assert len(signed) >= 30
+    first_levels = {
+        stay.episode_id: stay.level
+        for stay in db.session.scalars(
+            sa.select(LevelOfCareStay).order_by(LevelOfCareStay.started_at.desc())
+        )
+    }
+    for assessment in signed:
+        # The stored recommendation is the rule's, and the client was placed where it pointed.
+        again = placement.recommend(assessment.ratings)
+        assert assessment.recommended_level == again.level
+        assert assessment.chosen_level == first_levels[assessment.episode_id]
+    for result in db.session.scalars(sa.select(InstrumentResult)):
+        context = {"sex": result.sex} if result.code == "AUDITC" else {}
+        scored = instruments.score(result.code, result.answers_by_item, **context)
+        assert (result.total, result.band, sorted(scored.flags)) == (
+            scored.total,
+            scored.band,
+            result.flags,
+        )
+    waiting = db.session.scalars(
+        sa.select(InstrumentResult).where(
+            InstrumentResult.safety_flag.is_(True), InstrumentResult.acknowledged_at.is_(None)
+        )
+    ).all()
+    assert len(waiting) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(InstrumentResult)
+            .where(InstrumentResult.code == "COWS")
+        )
+        > 20
+    )
 
 
 # --- Scale ------------------------------------------------------------------------------------
