@@ -31,6 +31,9 @@ ASSESSMENT_STARTED = audit.define("assessment.started", "Assessment started")
 ASSESSMENT_SAVED = audit.define("assessment.saved", "Assessment draft saved")
 ASSESSMENT_SIGNED = audit.define("assessment.signed", "Assessment signed")
 ASSESSMENT_ADDENDUM = audit.define("assessment.addendum", "Assessment addendum written")
+ASSESSMENT_CHANGE_REFUSED = audit.define(
+    "assessment.change_refused", "Change to a signed assessment refused"
+)
 
 # Kinds an episode has at most one of (enforced by a partial unique index too).
 ONCE_PER_EPISODE = (AssessmentKind.INTAKE, AssessmentKind.DISCHARGE)
@@ -113,26 +116,35 @@ def administer(
 
 def acknowledge(result: InstrumentResult, note: str) -> None:
     """A clinician has seen the safety flag and says what was done about it."""
+    waiting = "This result has no safety flag waiting for acknowledgement."
     if not result.needs_acknowledgement:
-        raise AssessmentError("This result has no safety flag waiting for acknowledgement.")
+        raise AssessmentError(waiting)
     note = (note or "").strip()
     if not note:
         raise AssessmentError("Say what was done: the note is required.", "note")
-    result.acknowledged_at = utcnow()
-    result.acknowledged_by_id = current_user.id
-    result.acknowledgement = note
+    # One statement that only succeeds while nobody else has acknowledged it: of two
+    # clinicians acknowledging at the same moment, the second is told, not overwritten.
+    updated = db.session.execute(
+        sa.update(InstrumentResult)
+        .where(
+            InstrumentResult.id == result.id,
+            InstrumentResult.safety_flag.is_(True),
+            InstrumentResult.acknowledged_at.is_(None),
+        )
+        .values(acknowledged_at=utcnow(), acknowledged_by_id=current_user.id, acknowledgement=note)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        raise AssessmentError(f"{waiting} Someone acknowledged it a moment ago.")
+    db.session.expire(result)
     audit.record(SAFETY_ACKNOWLEDGED, target=result, client_id=result.client_id)
 
 
 def results_for(client_id: int, episode_id: int | None = None) -> list[InstrumentResult]:
-    """The client's results (one episode's, when given), newest first, with who gave them."""
+    """The client's results (one episode's, when given), newest first."""
     query = (
         sa.select(InstrumentResult)
         .where(InstrumentResult.client_id == client_id)
-        .options(
-            sa.orm.joinedload(InstrumentResult.administered_by),
-            sa.orm.joinedload(InstrumentResult.acknowledged_by),
-        )
         .order_by(InstrumentResult.administered_at.desc(), InstrumentResult.id.desc())
     )
     if episode_id is not None:
@@ -143,21 +155,29 @@ def results_for(client_id: int, episode_id: int | None = None) -> list[Instrumen
 # --- Assessments ------------------------------------------------------------------------------
 
 
+def startable_kinds(episode: Episode) -> list[AssessmentKind]:
+    """What may still be started in this episode: intake and reassessments while it is open,
+    one intake and one discharge assessment in all (the discharge one after it closes too)."""
+    existing = set(
+        db.session.scalars(sa.select(Assessment.kind).where(Assessment.episode_id == episode.id))
+    )
+    return [
+        kind
+        for kind in AssessmentKind
+        if (episode.is_open or kind == AssessmentKind.DISCHARGE)
+        and not (kind in ONCE_PER_EPISODE and kind in existing)
+    ]
+
+
 def start(client: Client, episode: Episode, kind: AssessmentKind) -> Assessment:
-    if not episode.is_open and kind != AssessmentKind.DISCHARGE:
-        raise AssessmentError("The episode is closed.")
-    if kind in ONCE_PER_EPISODE:
-        existing = db.session.scalar(
-            sa.select(Assessment.id).where(
-                Assessment.episode_id == episode.id, Assessment.kind == kind
-            )
+    if episode.client_id != client.id:
+        raise AssessmentError("That episode belongs to another client.")
+    if kind not in startable_kinds(episode):
+        raise AssessmentError(
+            f"A {kind.label.lower()} assessment cannot be started in this episode: it is "
+            "closed, or already has one (open it, or correct a signed one with an addendum).",
+            "kind",
         )
-        if existing is not None:
-            raise AssessmentError(
-                f"This episode already has a {kind.label.lower()} assessment: open it, or "
-                "correct a signed one with an addendum.",
-                "kind",
-            )
     assessment = Assessment(
         client_id=client.id,
         episode_id=episode.id,

@@ -24,14 +24,15 @@ from clinic.assessments.models import (
     InstrumentResult,
     assessment_instruments,
 )
-from clinic.assessments.services import AssessmentError, IncompleteAssessmentError
+from clinic.assessments.services import AssessmentError
 from clinic.assessments.vocabulary import FINDINGS, AssessmentKind
 from clinic.auth.models import User
 from clinic.auth.permissions import can, deny, require
 from clinic.care.levels import Level
 from clinic.clients.models import Client, Episode
-from clinic.clients.pages import chart_tab, load_client, render_chart
+from clinic.clients.pages import ChartAlert, chart_alert, chart_tab, load_client, render_chart
 from clinic.clients.services import open_episode
+from clinic.core import audit
 from clinic.core.charts import time_chart
 from clinic.core.clock import to_local, utcnow
 from clinic.core.forms import add_error, commit_or_explain, save_versioned
@@ -74,22 +75,46 @@ def _assessments(client: Client) -> list[Assessment]:
 def index(client_id: int):
     client = load_client(client_id, "assessment.view")
     episode = _latest_episode(client)
-    results = services.results_for(client.id, episode.id) if episode else []
+    results = services.results_for(client.id)
+    this_episode = [result for result in results if episode and result.episode_id == episode.id]
     return render_chart(
         client,
         "assessments/index.html",
         episode=episode,
         results=results,
-        alerts=[result for result in results if result.needs_acknowledgement],
         assessments=_assessments(client),
-        charts=_trend_charts(results),
+        charts=_trend_charts(this_episode),
         givable=[
             instrument
             for instrument in instruments.INSTRUMENTS.values()
             if can(current_user, instrument_permission(instrument.code), client)
         ],
-        start_form=_start_form(client) if episode and episode.is_open else None,
+        start_form=_start_form(client, episode) if episode else None,
     )
+
+
+@chart_alert
+def safety_alerts(client: Client) -> list[ChartAlert]:
+    """Unacknowledged PHQ-9 safety flags, from any episode, on every chart page."""
+    if not can(current_user, "assessment.view", client):
+        return []
+    waiting = db.session.scalars(
+        sa.select(InstrumentResult.id)
+        .where(
+            InstrumentResult.client_id == client.id,
+            InstrumentResult.safety_flag.is_(True),
+            InstrumentResult.acknowledged_at.is_(None),
+        )
+        .order_by(InstrumentResult.administered_at)
+    ).all()
+    return [
+        ChartAlert(
+            "Safety flag: thoughts of self-harm reported on a PHQ-9 (item 9), not acknowledged.",
+            url_for("assessments.result", client_id=client.id, result_id=result_id),
+            "Open the result",
+        )
+        for result_id in waiting
+    ]
 
 
 def _trend_charts(results: list[InstrumentResult]) -> list:
@@ -112,8 +137,9 @@ def _trend_charts(results: list[InstrumentResult]) -> list:
                 [cows],
                 y_max=48,
                 y_step=12,
+                # Whole-number bands: each is shaded up to where the next begins.
                 bands=[
-                    (band.low, band.high, band.label)
+                    (band.low, min(band.high + 1, 48), band.label)
                     for band in instruments.INSTRUMENTS["COWS"].bands
                 ],
                 timezone=timezone,
@@ -135,12 +161,14 @@ def _trend_charts(results: list[InstrumentResult]) -> list:
     return charts
 
 
-def _start_form(client: Client) -> StartAssessmentForm | None:
+def _start_form(client: Client, episode: Episode) -> StartAssessmentForm | None:
+    """The kinds this user may start in this episode now (None: nothing to start)."""
+    writer = can(current_user, "assessment.write", client)
+    starter = can(current_user, "assessment.start", client)
     kinds = [
         kind
-        for kind in AssessmentKind
-        if can(current_user, "assessment.write", client)
-        or (kind == AssessmentKind.INTAKE and can(current_user, "assessment.start", client))
+        for kind in services.startable_kinds(episode)
+        if writer or (starter and kind == AssessmentKind.INTAKE and episode.is_open)
     ]
     if not kinds:
         return None
@@ -246,10 +274,11 @@ def _people(*user_ids) -> dict[int, str]:
 @bp.post("/clients/<int:client_id>/assessments/new")
 def start(client_id: int):
     client = load_client(client_id, "assessment.start")
-    form = _start_form(client)
-    episode = open_episode(client.id)
-    if form is None or episode is None:
-        deny(403, "assessment.start", client)
+    episode = _latest_episode(client)
+    form = _start_form(client, episode) if episode else None
+    if form is None:
+        flash("There is no assessment you can start for this client now.", "warning")
+        return redirect(url_for("assessments.index", client_id=client.id))
     if form.validate_on_submit():
         created = {}
 
@@ -259,7 +288,9 @@ def start(client_id: int):
         if commit_or_explain(form, begin, race="This episode already has one; reload the page."):
             return redirect(
                 url_for(
-                    "assessments.edit", client_id=client.id, assessment_id=created["assessment"].id
+                    "assessments.edit",
+                    client_id=client.id,
+                    assessment_id=created["assessment"].id,
                 )
             )
     for error in [*form.form_errors, *form.kind.errors]:
@@ -293,17 +324,23 @@ def _linked(assessment: Assessment) -> list[InstrumentResult]:
 def edit(client_id: int, assessment_id: int):
     client = load_client(client_id, "assessment.view")
     assessment = _load_assessment(client, assessment_id)
-    if assessment.is_signed:
-        if request.method == "POST":
-            flash(
-                "This assessment is signed and can no longer change: add an addendum instead.",
-                "danger",
-            )
-            return _signed_page(client, assessment, status=409)
-        return _signed_page(client, assessment)
+    if assessment.is_signed and request.method == "POST":
+        audit.record(
+            services.ASSESSMENT_CHANGE_REFUSED,
+            target=assessment,
+            client_id=client.id,
+            outcome="denied",
+        )
+        flash(
+            "This assessment is signed and can no longer change: add an addendum instead.", "danger"
+        )
+        return _read_only_page(client, assessment, status=409)
     if not can(current_user, "assessment.edit", assessment):
-        deny(403, "assessment.edit", assessment)
-    results = _episode_results(assessment)
+        if request.method == "POST":
+            deny(403, "assessment.edit", assessment)
+        return _read_only_page(client, assessment)
+    # Oldest first: the page's script takes the last COWS ticked as the latest.
+    results = sorted(_episode_results(assessment), key=lambda result: result.administered_at)
     form = AssessmentForm(obj=assessment if request.method == "GET" else None)
     form.linked.choices = [(result.id, _result_label(result)) for result in results]
     if request.method == "GET":
@@ -313,16 +350,21 @@ def edit(client_id: int, assessment_id: int):
             assessment.override_reason.value if assessment.override_reason else ""
         )
     conflict = None
-    problems = None
     if form.validate_on_submit():
         signing = request.form.get("action") == "sign"
         if signing and not can(current_user, "assessment.write", assessment):
             deny(403, "assessment.write", assessment)
         by_id = {result.id: result for result in results}
         linked = [by_id[result_id] for result_id in form.linked.data if result_id in by_id]
+        problems: dict = {}
 
         def apply():
+            # The draft is saved either way; it is signed in the same commit when complete.
             services.save_draft(assessment, form.data, linked)
+            if signing:
+                problems.update(services.signing_problems(assessment))
+                if not problems:
+                    services.sign(assessment)
             return ["assessment"]
 
         try:
@@ -335,31 +377,21 @@ def edit(client_id: int, assessment_id: int):
         except AssessmentError as error:
             db.session.rollback()
             add_error(form, str(error), error.field)
+        except sa.exc.DBAPIError:  # signed by someone else between our read and our write
+            db.session.rollback()
+            add_error(form, "Someone signed this assessment meanwhile: reload the page.")
         else:
             conflict = saved.conflict
-            if saved.saved and not signing:
-                flash("Draft saved.", "success")
+            if saved.saved and not problems:
+                flash("Assessment signed." if signing else "Draft saved.", "success")
                 return redirect(
                     url_for("assessments.edit", client_id=client.id, assessment_id=assessment.id)
                 )
             if saved.saved:
-                try:
-                    services.sign(assessment)
-                except IncompleteAssessmentError as refused:
-                    db.session.rollback()
-                    problems = refused.problems
-                    form.version.data = str(assessment.version)
-                    for field, message in problems.items():
-                        add_error(form, message, field)
-                    add_error(form, "Draft saved, but not signed: complete the fields marked.")
-                else:
-                    db.session.commit()
-                    flash("Assessment signed.", "success")
-                    return redirect(
-                        url_for(
-                            "assessments.edit", client_id=client.id, assessment_id=assessment.id
-                        )
-                    )
+                form.version.data = str(assessment.version)
+                for field, message in problems.items():
+                    add_error(form, message, field)
+                add_error(form, "Draft saved, but not signed: complete the fields marked.")
     return render_chart(
         client,
         "assessments/edit.html",
@@ -391,17 +423,17 @@ def _live_recommendation(form, results: list[InstrumentResult]):
     return services.recommendation(ratings, services.latest_cows_total(linked))
 
 
-def _signed_page(client: Client, assessment: Assessment, status: int = 200):
+def _read_only_page(client: Client, assessment: Assessment, status: int = 200, form=None):
     page = render_chart(
         client,
-        "assessments/signed.html",
+        "assessments/read_only.html",
         assessment=assessment,
         linked=_linked(assessment),
         addenda=_addenda(assessment),
         people=_people(assessment.created_by_id, assessment.signed_by_id),
         findings=FINDINGS,
         dimensions=placement.DIMENSIONS,
-        form=AddendumForm(),
+        form=form or AddendumForm(),
     )
     return page, status
 
@@ -421,6 +453,11 @@ def _addenda(assessment: Assessment) -> list:
 def addendum(client_id: int, assessment_id: int):
     client = load_client(client_id, "assessment.write")
     assessment = _load_assessment(client, assessment_id)
+    if not assessment.is_signed:
+        flash("A draft is corrected by editing it; addenda are for signed assessments.", "warning")
+        return redirect(
+            url_for("assessments.edit", client_id=client.id, assessment_id=assessment.id)
+        )
     form = AddendumForm()
     if form.validate_on_submit() and commit_or_explain(
         form,
@@ -431,18 +468,7 @@ def addendum(client_id: int, assessment_id: int):
         return redirect(
             url_for("assessments.edit", client_id=client.id, assessment_id=assessment.id)
         )
-    page = render_chart(
-        client,
-        "assessments/signed.html",
-        assessment=assessment,
-        linked=_linked(assessment),
-        addenda=_addenda(assessment),
-        people=_people(assessment.created_by_id, assessment.signed_by_id),
-        findings=FINDINGS,
-        dimensions=placement.DIMENSIONS,
-        form=form,
-    )
-    return page, 200 if assessment.is_signed else 409
+    return _read_only_page(client, assessment, form=form)
 
 
 # --- The live recommendation ------------------------------------------------------------------

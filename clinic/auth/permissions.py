@@ -62,20 +62,43 @@ def sees_clinical(user, _obj) -> bool:
     return clinical(user)
 
 
+def _in_treatment(record) -> bool:
+    """The client (of a record with a `client_id`) has an open episode."""
+    from clinic.clients.services import open_episode
+
+    return open_episode(getattr(record, "client_id", None) or record.id) is not None
+
+
+def assessment_reader(user, record) -> bool:
+    """Counselors, medical staff and supervisors read assessments of clients they see; intake
+    coordinators only while the client is in treatment (their intake window), never the
+    assessments of a past episode."""
+    if not user.roles.isdisjoint({Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR}):
+        return True
+    return Role.INTAKE in user.roles and record is not None and _in_treatment(record)
+
+
+assessment_reader.roles = frozenset({Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR})
+
+
 def draft_for_its_writer(user, assessment) -> bool:
-    """Counselors and supervisors edit any draft; intake coordinators the intake drafts only."""
+    """Counselors and supervisors edit any draft; intake coordinators the intake draft of an
+    episode still open."""
     from clinic.assessments.vocabulary import AssessmentKind
 
     if assessment is None or assessment.is_signed:
         return False
     if not user.roles.isdisjoint({Role.COUNSELOR, Role.SUPERVISOR}):
         return True
-    return Role.INTAKE in user.roles and assessment.kind == AssessmentKind.INTAKE
+    return (
+        Role.INTAKE in user.roles
+        and assessment.kind == AssessmentKind.INTAKE
+        and _in_treatment(assessment)
+    )
 
 
 draft_for_its_writer.roles = frozenset({Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR})
 
-CLINICAL_STAFF = (Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
 
 RULES: dict[str, Rule] = {
     "home.view": signed_in,
@@ -96,10 +119,12 @@ RULES: dict[str, Rule] = {
     "caseload.own": any_role(Role.COUNSELOR, Role.MEDICAL),
     "reports.caseload": any_role(Role.SUPERVISOR, Role.ADMIN),
     # Assessments and screening instruments (clinical: never admins).
-    "assessment.view": both(client_visible, any_role(*CLINICAL_STAFF)),
+    "assessment.view": both(client_visible, assessment_reader),
     "assessment.recommend": any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR),
     "assessment.start": both(
-        client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR)
+        client_visible,
+        any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR),
+        assessment_reader,
     ),
     "assessment.write": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
     "assessment.edit": both(client_visible, draft_for_its_writer),

@@ -1,6 +1,7 @@
 """What every page about one client shares: loading it with an access check, the chart header
 and tabs, and the audit of the read. Used by every domain's client pages."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import render_template, request
@@ -35,6 +36,23 @@ def chart_tab(
     endpoint: str, label: str, permission: str = "client.view", section: str | None = None
 ) -> None:
     CHART_TABS.append(ChartTab(endpoint, label, permission, section or endpoint + "_"))
+
+
+@dataclass(frozen=True)
+class ChartAlert:
+    text: str
+    url: str
+    link: str
+
+
+# Callables (client) -> list[ChartAlert] shown under the chart header on every chart page; each
+# runs one query at most and checks itself what the user may see.
+CHART_ALERTS: list[Callable[[Client], list[ChartAlert]]] = []
+
+
+def chart_alert(source: Callable[[Client], list[ChartAlert]]) -> Callable:
+    CHART_ALERTS.append(source)
+    return source
 
 
 def tabs_for(client: Client) -> list[ChartTab]:
@@ -73,6 +91,7 @@ def render_chart(client: Client, template: str, **context) -> str:
             client=client,
             header=header,
             tabs=tabs_for(client),
+            chart_alerts=[alert for source in CHART_ALERTS for alert in source(client)],
             today=clinic_today(),
             **context,
         )

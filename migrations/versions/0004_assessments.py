@@ -22,7 +22,8 @@ SIGNED_GUARD = {
         CREATE FUNCTION assessments_signed_read_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF OLD.status = 'signed' THEN
-                RAISE EXCEPTION 'a signed assessment is read-only: add an addendum';
+                RAISE EXCEPTION 'a signed assessment is read-only: add an addendum'
+                    USING ERRCODE = 'integrity_constraint_violation';
             END IF;
             IF TG_OP = 'DELETE' THEN
                 RETURN OLD;
@@ -41,7 +42,8 @@ SIGNED_GUARD = {
         BEGIN
             IF (SELECT status FROM assessments WHERE id = CASE WHEN TG_OP = 'DELETE'
                     THEN OLD.assessment_id ELSE NEW.assessment_id END) = 'signed' THEN
-                RAISE EXCEPTION 'a signed assessment is read-only: add an addendum';
+                RAISE EXCEPTION 'a signed assessment is read-only: add an addendum'
+                    USING ERRCODE = 'integrity_constraint_violation';
             END IF;
             IF TG_OP = 'DELETE' THEN
                 RETURN OLD;
@@ -74,6 +76,13 @@ SIGNED_GUARD = {
         BEGIN SELECT RAISE(ABORT, 'a signed assessment is read-only: add an addendum'); END
         """,
         """
+        CREATE TRIGGER assessment_instruments_signed_no_update BEFORE UPDATE
+        ON assessment_instruments
+        WHEN (SELECT status FROM assessments WHERE id = OLD.assessment_id) = 'signed'
+          OR (SELECT status FROM assessments WHERE id = NEW.assessment_id) = 'signed'
+        BEGIN SELECT RAISE(ABORT, 'a signed assessment is read-only: add an addendum'); END
+        """,
+        """
         CREATE TRIGGER assessment_instruments_signed_no_delete BEFORE DELETE
         ON assessment_instruments
         WHEN (SELECT status FROM assessments WHERE id = OLD.assessment_id) = 'signed'
@@ -90,6 +99,7 @@ SIGNED_UNGUARD = {
     ],
     "sqlite": [
         "DROP TRIGGER assessment_instruments_signed_no_insert",
+        "DROP TRIGGER assessment_instruments_signed_no_update",
         "DROP TRIGGER assessment_instruments_signed_no_delete",
         "DROP TRIGGER assessments_signed_no_update",
         "DROP TRIGGER assessments_signed_no_delete",
