@@ -35,7 +35,8 @@ def _on_my_team(user_id: int):
 
 @due_source
 def safety_flags(user, _today, _now) -> list[DueItem]:
-    """PHQ-9 item 9 above 0, not yet acknowledged: for the client's care team and supervisors."""
+    """PHQ-9 item 9 above 0, not yet acknowledged, from any episode: for the care team of the
+    episode it was given in and for supervisors."""
     if Role.SUPERVISOR in user.roles:
         mine = sa.true()
     elif not user.roles.isdisjoint({Role.COUNSELOR, Role.MEDICAL}):
@@ -45,12 +46,11 @@ def safety_flags(user, _today, _now) -> list[DueItem]:
     rows = db.session.execute(
         sa.select(InstrumentResult.id, InstrumentResult.administered_at, Client.id, *CLIENT_NAME)
         .join(Client, Client.id == InstrumentResult.client_id)
-        .join(Episode, Episode.id == InstrumentResult.episode_id)
         .where(
             InstrumentResult.safety_flag.is_(True),
             InstrumentResult.acknowledged_at.is_(None),
-            Episode.discharged_on.is_(None),
             mine,
+            visible_clause(user),  # after discharge too, while the client is in their sight
         )
         .order_by(InstrumentResult.administered_at)
     ).all()

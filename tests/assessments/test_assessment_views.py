@@ -708,3 +708,15 @@ def test_the_database_refuses_new_links_to_a_signed_assessment(ward):
             )
         )
     db.session.rollback()
+
+
+def test_a_safety_flag_outlives_the_discharge_until_acknowledged(client, login, ward, clock):
+    staff, record, episode, result, *_ = ward
+    result.flags, result.safety_flag = ["safety"], True
+    episode.discharged_on = episode.admitted_on
+    episode.discharge_type = "completed"
+    db.session.commit()
+    login(staff["counselor"])  # still sees the client: aftercare follow-up
+    assert "Safety flag to acknowledge" in client.get("/").get_data(as_text=True)
+    chart = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    assert "Safety flag: thoughts of self-harm" in chart
