@@ -67,6 +67,13 @@ class Config:
     # Dimension -> rating -> minimum level; None keeps the defaults in assessments/placement.py.
     PLACEMENT_TABLE = None
 
+    # Treatment plans (CLINICAL.md sections 1 and 4): the first plan is due this long after the
+    # admission is entered; reviews by the level's interval (days; None keeps care/levels.py's
+    # defaults, e.g. {"RES": 7}); "review due soon" shows this many days ahead.
+    FIRST_PLAN_DUE = timedelta(hours=72)
+    PLAN_REVIEW_DAYS = None
+    PLAN_REVIEW_NOTICE_DAYS = 3
+
 
 class DevelopmentConfig(Config):
     """A laptop or a demo: SQLite under instance/, demo data allowed."""

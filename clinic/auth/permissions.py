@@ -130,6 +130,12 @@ RULES: dict[str, Rule] = {
     "assessment.edit": both(client_visible, draft_for_its_writer),
     "instrument.cows": both(client_visible, any_role(Role.MEDICAL)),
     "instrument.screen": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
+    # Treatment plans: counselors and supervisors write, supervisors co-sign, medical staff add
+    # medical interventions; intake coordinators and admins none of it.
+    "plan.view": both(client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)),
+    "plan.write": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
+    "plan.medical": both(client_visible, any_role(Role.MEDICAL)),
+    "plan.cosign": both(client_visible, any_role(Role.SUPERVISOR)),
     "safety.acknowledge": both(
         client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),

@@ -37,6 +37,11 @@ OBJECT_RULES = {
     "instrument.cows",
     "instrument.screen",
     "safety.acknowledge",
+    # Tested against real records in tests/plans/test_plan_views.py.
+    "plan.view",
+    "plan.write",
+    "plan.medical",
+    "plan.cosign",
 }
 
 

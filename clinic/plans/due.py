@@ -1,0 +1,171 @@
+"""Due items from treatment plans: the first plan, plans waiting for the client's
+acknowledgement or a co-signature, and reviews coming due or overdue. One query each."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from clinic.auth.models import Role
+from clinic.care.levels import Level
+from clinic.clients.models import Client, Episode
+from clinic.core.clock import to_local
+from clinic.extensions import db
+from clinic.home.due import DUE, NOTICE, OVERDUE, DueItem, due_source
+from clinic.plans import rules, services
+from clinic.plans.models import PlanReview, TreatmentPlan
+from clinic.plans.vocabulary import PlanStatus
+
+CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
+
+
+def _name(preferred, first, last) -> str:
+    return f"{preferred or first} {last}"
+
+
+@due_source
+def first_plan(user, _today, now) -> list[DueItem]:
+    """Open episodes with no plan in force yet: due within 72 hours of the admission."""
+    supervisor = Role.SUPERVISOR in user.roles
+    if not supervisor and Role.COUNSELOR not in user.roles:
+        return []
+    allowed = current_app.config["FIRST_PLAN_DUE"]
+    in_force = sa.select(TreatmentPlan.episode_id).where(TreatmentPlan.status != PlanStatus.DRAFT)
+    mine = Episode.primary_counselor_id == user.id
+    if supervisor:  # and every late one
+        mine = sa.or_(mine, Episode.created_at <= now - allowed)
+    rows = db.session.execute(
+        sa.select(*CLIENT_NAME, Episode.created_at)
+        .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
+        .where(Episode.id.not_in(in_force), mine)
+        .order_by(Episode.created_at)
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    return [
+        DueItem(
+            kind="first_plan",
+            title="Treatment plan overdue"
+            if now >= entered + allowed
+            else "First treatment plan due",
+            url=url_for("plans.index", client_id=client_id),
+            severity=OVERDUE if now >= entered + allowed else NOTICE,
+            client_name=_name(preferred, first, last),
+            due=to_local(entered + allowed, zone).date(),
+            client_id=client_id,
+        )
+        for client_id, preferred, first, last, entered in rows
+    ]
+
+
+@due_source
+def signatures(user, _today, _now) -> list[DueItem]:
+    """Signed drafts: the client's acknowledgement to record (primary counselor), then the
+    co-signature (supervisors)."""
+    supervisor = Role.SUPERVISOR in user.roles
+    counselor = Role.COUNSELOR in user.roles
+    if not supervisor and not counselor:
+        return []
+    waiting = sa.and_(
+        TreatmentPlan.status == PlanStatus.DRAFT, TreatmentPlan.author_signed_at.is_not(None)
+    )
+    kinds = []
+    if counselor:
+        kinds.append(
+            sa.and_(
+                TreatmentPlan.acknowledged_how.is_(None),
+                Episode.primary_counselor_id == user.id,
+            )
+        )
+    if supervisor:
+        kinds.append(
+            sa.and_(
+                TreatmentPlan.acknowledged_how.is_not(None),
+                TreatmentPlan.author_signed_by_id != user.id,
+            )
+        )
+    rows = db.session.execute(
+        sa.select(
+            *CLIENT_NAME,
+            TreatmentPlan.id,
+            TreatmentPlan.acknowledged_how,
+            TreatmentPlan.author_signed_at,
+        )
+        .join(TreatmentPlan, TreatmentPlan.client_id == Client.id)
+        .join(Episode, Episode.id == TreatmentPlan.episode_id)
+        .where(waiting, sa.or_(*kinds))
+        .order_by(TreatmentPlan.author_signed_at)
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    return [
+        DueItem(
+            kind="plan_signature",
+            title="Plan awaiting co-signature" if how else "Record the client's acknowledgement",
+            url=url_for("plans.show", client_id=client_id, plan_id=plan_id),
+            severity=DUE,
+            client_name=_name(preferred, first, last),
+            due=to_local(signed_at, zone).date(),
+            client_id=client_id,
+        )
+        for client_id, preferred, first, last, plan_id, how, signed_at in rows
+    ]
+
+
+@due_source
+def reviews(user, today, _now) -> list[DueItem]:
+    """Active plans whose review is due soon (primary counselor) or overdue (and supervisors):
+    by the current level's interval, and at once after a level change."""
+    supervisor = Role.SUPERVISOR in user.roles
+    if not supervisor and Role.COUNSELOR not in user.roles:
+        return []
+    reviewed = sa.select(PlanReview.plan_id)
+    rows = db.session.execute(
+        sa.select(
+            *CLIENT_NAME,
+            TreatmentPlan.id,
+            TreatmentPlan.cosigned_at,
+            Episode.current_level,
+            Episode.level_since,
+            Episode.primary_counselor_id,
+        )
+        .join(TreatmentPlan, TreatmentPlan.client_id == Client.id)
+        .join(
+            Episode,
+            sa.and_(Episode.id == TreatmentPlan.episode_id, Episode.discharged_on.is_(None)),
+        )
+        .where(
+            TreatmentPlan.status == PlanStatus.ACTIVE,
+            Episode.discharged_on.is_(None),
+            TreatmentPlan.id.not_in(reviewed),
+            sa.true() if supervisor else Episode.primary_counselor_id == user.id,
+        )
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    notice = timedelta(days=current_app.config["PLAN_REVIEW_NOTICE_DAYS"])
+    items = []
+    for client_id, preferred, first, last, plan_id, cosigned_at, level, since, primary in rows:
+        if level is None:
+            continue
+        due = rules.review_due(
+            to_local(cosigned_at, zone).date(),
+            to_local(since, zone).date() if since else None,
+            services.review_interval(Level(level)),
+        )
+        mine = primary == user.id
+        if today > due:
+            severity = OVERDUE
+        elif mine and today >= due - notice:
+            severity = DUE if today == due else NOTICE
+        else:
+            continue
+        items.append(
+            DueItem(
+                kind="plan_review",
+                title="Plan review overdue" if severity == OVERDUE else "Plan review due",
+                url=url_for("plans.review", client_id=client_id, plan_id=plan_id),
+                severity=severity,
+                client_name=_name(preferred, first, last),
+                due=due,
+                client_id=client_id,
+            )
+        )
+    return items
