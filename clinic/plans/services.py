@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from clinic.assessments.models import Assessment, InstrumentResult, assessment_instruments
 from clinic.assessments.vocabulary import AssessmentStatus
@@ -247,7 +248,10 @@ def _editable(plan: TreatmentPlan) -> None:
 
 
 def _touched(plan: TreatmentPlan, what: str) -> None:
-    plan.updated_at = utcnow()  # and the version goes up: concurrent editors are told
+    plan.updated_at = utcnow()
+    # Always an UPDATE of the plan row, so its version goes up and concurrent editors are told
+    # (even when only its items changed, and even within one tick of the clock).
+    flag_modified(plan, "updated_at")
     audit.record(PLAN_EDITED, target=plan, client_id=plan.client_id, detail={"part": what})
 
 

@@ -202,7 +202,7 @@ def _versioned_post(client: Client, plan: TreatmentPlan, form, change, name: str
                 flash(done, "success")
                 return redirect(_plan_url(plan))
             return _page(client, plan, 409, conflict=result.conflict, **{name: form})
-    return _page(client, plan, 200, **{name: form})
+    return _page(client, plan, 200 if plan.editable else 409, **{name: form})
 
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/details")
@@ -253,9 +253,14 @@ def problem(client_id: int, plan_id: int, problem_id: int):
     client = load_client(client_id, "plan.view")
     plan = _load_plan(client, plan_id)
     found = _load_problem(plan, problem_id)
-    if not plan.editable or not can(current_user, "plan.write", client):
+    if not can(current_user, "plan.write", client):
         if request.method == "POST":
             deny(403, "plan.write", client)
+        return redirect(_plan_url(plan))
+    if not plan.editable:
+        flash("This version is signed and can no longer change.", "danger")
+        if request.method == "POST":
+            return _page(client, plan, 409)
         return redirect(_plan_url(plan))
     team = services.team_choices(plan.episode_id)
     if request.method == "GET":
