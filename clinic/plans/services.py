@@ -151,7 +151,7 @@ def staff_names(plans: list[TreatmentPlan], *, tree: bool = True) -> dict[int, s
 # --- Starting ---------------------------------------------------------------------------------
 
 
-def start(episode: Episode) -> TreatmentPlan:
+def start(episode: Episode, author: User) -> TreatmentPlan:
     """The first plan of an episode, from its signed assessment, with suggestions filled in."""
     if not episode.is_open:
         raise PlanError("The episode is closed.")
@@ -168,24 +168,25 @@ def start(episode: Episode) -> TreatmentPlan:
         episode_id=episode.id,
         number=1,
         assessment_id=assessment.id,
-        created_by_id=current_user.id,
+        created_by_id=author.id,
     )
     db.session.add(plan)
-    responsible = episode.primary_counselor_id or current_user.id
+    responsible = episode.primary_counselor_id or author.id
     position = 0
     for dimension, rating in sorted(assessment.ratings.items()):
         if rating is not None and rating >= rules.NEEDS_ADDRESSING:
             position += 1
-            plan.problems.append(_suggested(f"d{dimension}", position, responsible))
+            plan.problems.append(_suggested(f"d{dimension}", position, responsible, author.id))
     for flag in assessment_flags(assessment):
         position += 1
-        plan.problems.append(_suggested(f"f:{flag}", position, responsible))
+        plan.problems.append(_suggested(f"f:{flag}", position, responsible, author.id))
     db.session.flush()
     audit.record(
         PLAN_STARTED,
         target=plan,
         client_id=plan.client_id,
         detail={"assessment": assessment.id, "suggested_problems": position},
+        user=author,
     )
     return plan
 
@@ -201,7 +202,7 @@ def suggestion_for(source: str) -> tuple[library.Suggestion, int | None, str | N
     return None
 
 
-def _suggested(source: str, position: int, responsible: int) -> PlanProblem:
+def _suggested(source: str, position: int, responsible: int, added_by: int) -> PlanProblem:
     suggestion, dimension, flag = suggestion_for(source)
     today = clinic_today()
     return PlanProblem(
@@ -225,7 +226,7 @@ def _suggested(source: str, position: int, responsible: int) -> PlanProblem:
                                 modality=modality,
                                 frequency=frequency,
                                 responsible_id=responsible,
-                                added_by_id=current_user.id,
+                                added_by_id=added_by,
                             )
                             for index, (modality, frequency) in enumerate(
                                 objective.interventions, start=1
@@ -282,7 +283,7 @@ def add_problem(plan: TreatmentPlan, source: str, responsible: int) -> PlanProbl
     _editable(plan)
     position = max((problem.position for problem in plan.problems), default=0) + 1
     if suggestion_for(source):
-        problem = _suggested(source, position, responsible)
+        problem = _suggested(source, position, responsible, current_user.id)
     elif source == "stated":
         problem = PlanProblem(position=position, statement="", goals=[PlanGoal(position=1)])
     else:

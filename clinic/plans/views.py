@@ -81,7 +81,7 @@ def start(client_id: int):
     created = {}
 
     def begin():
-        created["plan"] = services.start(episode)
+        created["plan"] = services.start(episode, current_user._get_current_object())
 
     try:
         begin()

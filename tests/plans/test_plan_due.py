@@ -2,7 +2,6 @@
 waiting, and reviews by the level's interval."""
 
 import sqlalchemy as sa
-from flask_login import login_user
 
 from clinic.care.levels import Level
 from clinic.care.models import LevelOfCareStay, StayReason
@@ -21,10 +20,8 @@ def due(client) -> str:
 
 def make_plan(app, setting, *, active: bool) -> TreatmentPlan:
     """A plan for the setting's episode, signed and acknowledged, co-signed when `active`."""
-    with app.test_request_context():
-        login_user(setting.counselor)
-        plan = services.start(setting.episode)
-        db.session.commit()
+    plan = services.start(setting.episode, setting.counselor)
+    db.session.commit()
     plan = services.load_tree(plan.id)
     complete(plan)
     author, supervisor = setting.counselor.id, setting.supervisor.id

@@ -17,6 +17,10 @@ from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
+from clinic.plans import rules as plan_rules
+from clinic.plans import services as plan_services
+from clinic.plans.models import TreatmentPlan
+from clinic.plans.vocabulary import PlanStatus
 from clinic.seed import scale
 from clinic.seed.demo import COUNSELOR_EMAIL, DEMO_PASSWORD
 from tests.conftest import dispose, make_app
@@ -199,6 +203,21 @@ def test_seed_demo_screens_and_assesses_consistently(app):
         )
         > 20
     )
+
+
+def test_seed_demo_plans_meet_the_signing_rules(app):
+    assert run(app, "seed", "demo").exit_code == 0
+    plans = db.session.scalars(sa.select(TreatmentPlan)).all()
+    statuses = Counter(plan.status for plan in plans)
+    assert statuses[PlanStatus.ACTIVE] >= 25
+    assert statuses[PlanStatus.DRAFT] == 2
+    for plan in plans:
+        if plan.author_signed_at is None:
+            continue
+        tree = plan_services.load_tree(plan.id)
+        ratings = db.session.get(Assessment, plan.assessment_id).ratings
+        assert plan_rules.signing_problems(tree, ratings, plan.author_signed_at.date()) == []
+        assert plan_rules.stock_texts(tree) == []
 
 
 # --- Scale ------------------------------------------------------------------------------------
