@@ -97,15 +97,15 @@ def save_versioned(
 
 def commit_or_explain(form: FlaskForm, change: Callable[[], object], race: str) -> bool:
     """Make `change` and commit it; True when saved. A refusal by the rules, or a database
-    constraint lost to a concurrent request (`race` says what happened), rolls everything back
-    and is explained on the form, which keeps what the user typed."""
+    constraint or a record's version lost to a concurrent request (`race` says what happened),
+    rolls everything back and is explained on the form, which keeps what the user typed."""
     try:
         change()
         db.session.commit()
     except RuleError as error:
         db.session.rollback()
         add_error(form, str(error), error.field)
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
         add_error(form, race)
     else:

@@ -7,12 +7,11 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from clinic.auth.models import Role
-from clinic.care.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.core.clock import to_local
 from clinic.extensions import db
 from clinic.home.due import DUE, NOTICE, OVERDUE, DueItem, due_source
-from clinic.plans import rules, services
+from clinic.plans import services
 from clinic.plans.models import PlanReview, TreatmentPlan
 from clinic.plans.vocabulary import PlanStatus
 
@@ -111,6 +110,39 @@ def signatures(user, _today, _now) -> list[DueItem]:
 
 
 @due_source
+def reviewed_drafts(user, _today, _now) -> list[DueItem]:
+    """The primary counselor's next versions started by a review and not yet signed."""
+    if Role.COUNSELOR not in user.roles:
+        return []
+    rows = db.session.execute(
+        sa.select(*CLIENT_NAME, TreatmentPlan.id, PlanReview.reviewed_at)
+        .join(TreatmentPlan, TreatmentPlan.client_id == Client.id)
+        .join(Episode, Episode.id == TreatmentPlan.episode_id)
+        .join(PlanReview, PlanReview.next_plan_id == TreatmentPlan.id)
+        .where(
+            TreatmentPlan.status == PlanStatus.DRAFT,
+            TreatmentPlan.author_signed_at.is_(None),
+            Episode.discharged_on.is_(None),
+            Episode.primary_counselor_id == user.id,
+        )
+        .order_by(PlanReview.reviewed_at)
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    return [
+        DueItem(
+            kind="plan_update",
+            title="Update and sign the reviewed plan",
+            url=url_for("plans.show", client_id=client_id, plan_id=plan_id),
+            severity=DUE,
+            client_name=_name(preferred, first, last),
+            due=to_local(reviewed_at, zone).date(),
+            client_id=client_id,
+        )
+        for client_id, preferred, first, last, plan_id, reviewed_at in rows
+    ]
+
+
+@due_source
 def reviews(user, today, _now) -> list[DueItem]:
     """Active plans whose review is due soon (primary counselor) or overdue (and supervisors):
     by the current level's interval, and at once after a level change."""
@@ -118,20 +150,19 @@ def reviews(user, today, _now) -> list[DueItem]:
     if not supervisor and Role.COUNSELOR not in user.roles:
         return []
     reviewed = sa.select(PlanReview.plan_id)
+    started_by = sa.orm.aliased(PlanReview, name="started_by")
     rows = db.session.execute(
         sa.select(
             *CLIENT_NAME,
             TreatmentPlan.id,
-            TreatmentPlan.cosigned_at,
+            sa.func.coalesce(started_by.reviewed_at, TreatmentPlan.cosigned_at),
             Episode.current_level,
             Episode.level_since,
             Episode.primary_counselor_id,
         )
         .join(TreatmentPlan, TreatmentPlan.client_id == Client.id)
-        .join(
-            Episode,
-            sa.and_(Episode.id == TreatmentPlan.episode_id, Episode.discharged_on.is_(None)),
-        )
+        .join(Episode, Episode.id == TreatmentPlan.episode_id)
+        .outerjoin(started_by, started_by.next_plan_id == TreatmentPlan.id)
         .where(
             TreatmentPlan.status == PlanStatus.ACTIVE,
             Episode.discharged_on.is_(None),
@@ -139,17 +170,12 @@ def reviews(user, today, _now) -> list[DueItem]:
             sa.true() if supervisor else Episode.primary_counselor_id == user.id,
         )
     ).all()
-    zone = current_app.config["CLINIC_TIMEZONE"]
     notice = timedelta(days=current_app.config["PLAN_REVIEW_NOTICE_DAYS"])
     items = []
-    for client_id, preferred, first, last, plan_id, cosigned_at, level, since, primary in rows:
-        if level is None:
+    for client_id, preferred, first, last, plan_id, anchored, level, since, primary in rows:
+        due = services.next_review(anchored, level, since)
+        if due is None:
             continue
-        due = rules.review_due(
-            to_local(cosigned_at, zone).date(),
-            to_local(since, zone).date() if since else None,
-            services.review_interval(Level(level)),
-        )
         mine = primary == user.id
         if today > due:
             severity = OVERDUE

@@ -159,18 +159,20 @@ BY_FLAG: dict[str, Suggestion] = {
     ),
 }
 
+
+def _normalise(text: str | None) -> str:
+    """Case, spacing and closing punctuation do not make a stock phrase this client's."""
+    return " ".join((text or "").lower().split()).rstrip(" .!;,")
+
+
 _SUGGESTIONS = (*BY_DIMENSION.values(), *BY_FLAG.values())
-STOCK_GOALS = frozenset(suggestion.goal for suggestion in _SUGGESTIONS)
+STOCK_GOALS = frozenset(_normalise(suggestion.goal) for suggestion in _SUGGESTIONS)
 STOCK_OBJECTIVES = frozenset(
-    objective.text for suggestion in _SUGGESTIONS for objective in suggestion.objectives
+    _normalise(objective.text) for suggestion in _SUGGESTIONS for objective in suggestion.objectives
 )
 
 
-def _normalise(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def is_stock_text(text: str | None, kind: str) -> bool:
-    """True when a goal ("goal") or objective ("objective") reads exactly as a suggestion."""
+    """True when a goal ("goal") or objective ("objective") reads as a suggestion does."""
     stock = STOCK_GOALS if kind == "goal" else STOCK_OBJECTIVES
     return _normalise(text) in stock

@@ -116,12 +116,12 @@ def stock_texts(plan) -> list[Finding]:
     return found
 
 
-def review_due(activated_on: date, level_since: date | None, interval_days: int) -> date:
-    """When the active plan must next be reviewed: the level's interval after it took effect,
-    or at once when the level has changed since."""
-    if level_since is not None and level_since > activated_on:
-        return level_since
-    return activated_on + timedelta(days=interval_days)
+def review_due(anchored_on: date, level_changed_on: date | None, interval_days: int) -> date:
+    """When the active plan must next be reviewed: the level's interval after it was anchored
+    (it took effect, or the review that started it), or on the day the level changed since."""
+    if level_changed_on is not None:
+        return level_changed_on
+    return anchored_on + timedelta(days=interval_days)
 
 
 def carried_over(status: Progress) -> bool:

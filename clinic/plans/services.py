@@ -3,7 +3,7 @@ draft, signed by its author, acknowledged by the client, co-signed by a supervis
 into its next version. Every change is audited; callers commit."""
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -107,16 +107,28 @@ def assessment_flags(assessment: Assessment) -> list[str]:
     return sorted({flag for each in flags for flag in each if flag in library.BY_FLAG})
 
 
-def team_choices(episode_id: int) -> list[tuple[int, str]]:
-    """Who may be responsible for an intervention: the episode's current care team."""
-    return list(
-        db.session.execute(
-            sa.select(User.id, User.full_name)
-            .join(CareTeamMember, CareTeamMember.user_id == User.id)
-            .where(CareTeamMember.episode_id == episode_id, CareTeamMember.removed_at.is_(None))
-            .order_by(User.full_name)
-        )
+def team_choices(plan: TreatmentPlan) -> list[tuple[int, str]]:
+    """Who may be responsible for an intervention: the episode's current care team, and anyone
+    already responsible in this version (a physician off the team stays where they are)."""
+    on_team = sa.select(CareTeamMember.user_id).where(
+        CareTeamMember.episode_id == plan.episode_id, CareTeamMember.removed_at.is_(None)
     )
+    already = {
+        intervention.responsible_id
+        for problem in plan.problems
+        for goal in problem.goals
+        for objective in goal.objectives
+        for intervention in objective.interventions
+        if intervention.responsible_id
+    }
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name, User.id.in_(on_team))
+        .where(sa.or_(User.id.in_(on_team), User.id.in_(already)))
+        .order_by(User.full_name)
+    ).all()
+    return [
+        (uid, name if member else f"{name} (not on the care team)") for uid, name, member in rows
+    ]
 
 
 def staff_names(plans: list[TreatmentPlan], *, tree: bool = True) -> dict[int, str]:
@@ -243,9 +255,22 @@ def _suggested(source: str, position: int, responsible: int, added_by: int) -> P
 # --- Editing a draft --------------------------------------------------------------------------
 
 
+class SignedPlanError(PlanError):
+    """The version is signed (or its episode closed): it can no longer change."""
+
+
+def _episode_open(plan: TreatmentPlan) -> None:
+    discharged = db.session.scalar(
+        sa.select(Episode.discharged_on).where(Episode.id == plan.episode_id)
+    )
+    if discharged is not None:
+        raise SignedPlanError("The episode is closed: its plans can no longer change.")
+
+
 def _editable(plan: TreatmentPlan) -> None:
     if not plan.editable:
-        raise PlanError("This version is signed and can no longer change.")
+        raise SignedPlanError("This version is signed and can no longer change.")
+    _episode_open(plan)
 
 
 def _touched(plan: TreatmentPlan, what: str) -> None:
@@ -398,7 +423,7 @@ def sign(plan: TreatmentPlan, password: str) -> None:
         words = ["That is not your password."] if check.checked else []
         if check.locked_until is not None:
             words.append("Too many wrong passwords: wait a while before trying again.")
-        raise WrongPassword(" ".join(words), "password")
+        raise WrongPassword(" ".join(words) or "That is not your password.", "password")
     assessment = db.session.get(Assessment, plan.assessment_id)
     findings = rules.signing_problems(plan, assessment.ratings, clinic_today())
     if findings:
@@ -416,6 +441,7 @@ def sign(plan: TreatmentPlan, password: str) -> None:
 
 def acknowledge(plan: TreatmentPlan, on: date, how: AcknowledgedHow, comment: str | None) -> None:
     """Staff record that the client went through the signed plan (or declined to sign)."""
+    _episode_open(plan)
     if not plan.is_draft or not plan.author_signed:
         raise PlanError("The client acknowledges the version its author has signed.")
     if plan.acknowledged:
@@ -438,6 +464,7 @@ def cosign(plan: TreatmentPlan) -> None:
     """A supervisor co-signs: the version becomes active and supersedes the one before."""
     if Role.SUPERVISOR not in current_user.roles:
         raise PlanError("Only a supervisor co-signs a plan.")
+    _episode_open(plan)
     if not plan.is_draft or not plan.author_signed or not plan.acknowledged:
         raise PlanError(
             "A plan is co-signed once its author has signed and the client acknowledged it."
@@ -473,14 +500,30 @@ def review_interval(level: Level) -> int:
     return configured.get(level.value, level.info.review_interval_days)
 
 
-def review_due_on(plan: TreatmentPlan, episode: Episode) -> date | None:
-    """When the active plan is next due for review (None: not active, or no level)."""
-    if plan.status != PlanStatus.ACTIVE or episode.current_level is None:
+def next_review(
+    anchored_at: datetime, level: Level | str | None, level_since: datetime | None
+) -> date | None:
+    """The next review of a version in force since `anchored_at` (its co-signature, or the
+    review that started it), at the episode's current level."""
+    if level is None:
         return None
     zone = current_app.config["CLINIC_TIMEZONE"]
-    activated = to_local(plan.cosigned_at, zone).date()
-    since = to_local(episode.level_since, zone).date() if episode.level_since else None
-    return rules.review_due(activated, since, review_interval(Level(episode.current_level)))
+    changed = level_since if level_since is not None and level_since > anchored_at else None
+    return rules.review_due(
+        to_local(anchored_at, zone).date(),
+        to_local(changed, zone).date() if changed else None,
+        review_interval(Level(level)),
+    )
+
+
+def review_due_on(plan: TreatmentPlan, episode: Episode) -> date | None:
+    """When the active plan is next due for review (None: not active, or no level)."""
+    if plan.status != PlanStatus.ACTIVE:
+        return None
+    reviewed = db.session.scalar(
+        sa.select(PlanReview.reviewed_at).where(PlanReview.next_plan_id == plan.id)
+    )
+    return next_review(reviewed or plan.cosigned_at, episode.current_level, episode.level_since)
 
 
 def review(
@@ -490,6 +533,7 @@ def review(
     carrying over what is still open."""
     if plan.status != PlanStatus.ACTIVE:
         raise PlanError("Only the active plan is reviewed.")
+    _episode_open(plan)
     if db.session.scalar(
         sa.select(sa.func.count()).where(
             TreatmentPlan.episode_id == plan.episode_id, TreatmentPlan.status == PlanStatus.DRAFT
@@ -497,9 +541,10 @@ def review(
     ):
         raise PlanError("A next version is already being written: finish it first.")
     objectives = [o for p in plan.problems for g in p.goals for o in g.objectives]
-    missing = [o for o in objectives if o.id not in findings]
-    if missing:
+    if {o.id for o in objectives} - set(findings):
         raise PlanError("Record progress on every objective.")
+    if set(findings) - {o.id for o in objectives}:
+        raise PlanError("The form refers to an objective that is not part of this plan.")
     episode = db.session.get(Episode, plan.episode_id)
     assessment = signed_assessment(plan.episode_id)
     following = TreatmentPlan(
@@ -531,6 +576,20 @@ def review(
                         objectives=carried,
                     )
                 )
+        if (
+            not goals
+            and problem.dimension
+            and not any(d.dimension == problem.dimension for d in following.deferrals)
+        ):
+            # Every objective met or discontinued: the need stays assessed, and is recorded as
+            # resolved rather than silently missing from the next version.
+            following.deferrals.append(
+                PlanDeferral(
+                    dimension=problem.dimension,
+                    reason=f"Resolved at the review of {clinic_today().isoformat()}: "
+                    "its objectives were met or discontinued.",
+                )
+            )
         if goals:
             following.problems.append(
                 PlanProblem(

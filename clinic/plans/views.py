@@ -10,6 +10,7 @@ version: a save against a version someone else changed meanwhile shows both, sav
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.assessments.models import Assessment
 from clinic.assessments.placement import DIMENSIONS
@@ -32,7 +33,7 @@ from clinic.plans.forms import (
     SignForm,
 )
 from clinic.plans.models import PlanProblem, TreatmentPlan
-from clinic.plans.services import NotSignable, PlanError, WrongPassword
+from clinic.plans.services import NotSignable, PlanError, SignedPlanError, WrongPassword
 from clinic.plans.vocabulary import AcknowledgedHow, Modality, PlanStatus, Progress
 
 chart_tab("plans.index", "Plan", "plan.view", section="plans.")
@@ -197,12 +198,29 @@ def _versioned_post(client: Client, plan: TreatmentPlan, form, change, name: str
         except PlanError as error:
             db.session.rollback()
             add_error(form, str(error), error.field)
+            if isinstance(error, SignedPlanError):
+                return _refused(client, plan, form, name, 409)
         else:
             if result.saved:
                 flash(done, "success")
                 return redirect(_plan_url(plan))
             return _page(client, plan, 409, conflict=result.conflict, **{name: form})
-    return _page(client, plan, 200 if plan.editable else 409, **{name: form})
+    return _refused(client, plan, form, name, 200)
+
+
+# Forms the plan page shows only in some states: their refusals are shown at the top instead.
+STATEFUL_FORMS = ("acknowledgement", "cosign", "remove")
+
+
+def _refused(client: Client, plan: TreatmentPlan, form, name: str, status: int):
+    """The plan page again, keeping what was typed; refusals of forms the page may not show
+    (the plan moved on) go to the top of the page."""
+    if name in STATEFUL_FORMS:
+        for message in form.form_errors:
+            flash(message, "danger")
+        form.form_errors.clear()
+    kept = {name: form} if name != "remove" else {}
+    return _page(client, _load_plan(client, plan.id), status, **kept)
 
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/details")
@@ -262,7 +280,7 @@ def problem(client_id: int, plan_id: int, problem_id: int):
         if request.method == "POST":
             return _page(client, plan, 409)
         return redirect(_plan_url(plan))
-    team = services.team_choices(plan.episode_id)
+    team = services.team_choices(plan)
     if request.method == "GET":
         form = ProblemForm(obj=found, formdata=None)
         form.version.data = str(plan.version)
@@ -321,7 +339,7 @@ def remove_problem(client_id: int, plan_id: int, problem_id: int):
         plan,
         form,
         lambda: services.remove_problem(plan, found),
-        "cosign",
+        "remove",
         "Problem removed.",
     )
 
@@ -363,6 +381,10 @@ def sign(client_id: int, plan_id: int):
         try:
             services.sign(plan, form.password.data)
             db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            add_error(form, "The plan changed while you signed: read it again, then sign.")
+            return _page(client, _load_plan(client, plan_id), 409, sign=form)
         except WrongPassword as error:
             db.session.commit()  # the failed check counts towards the throttle, and is audited
             add_error(form, str(error), "password")
@@ -436,8 +458,9 @@ def review(client_id: int, plan_id: int):
         findings = {}
         for entry in form.findings:
             raw = entry.objective_id.data or ""
-            if raw.isdigit():
-                findings[int(raw)] = (Progress(entry.status.data), entry.note.data)
+            # Anything but a plausible id names no objective: the service refuses id 0.
+            key = int(raw) if raw.isdigit() and len(raw) <= 12 else 0
+            findings[key] = (Progress(entry.status.data), entry.note.data)
         started = {}
 
         def change():

@@ -82,7 +82,7 @@ def test_reviews_come_due_by_the_level_and_at_a_level_change(app, client, login,
 
 def test_a_level_change_makes_the_review_due_at_once(app, client, login, setting, clock):
     make_plan(app, setting, active=True)
-    clock.advance(days=1)
+    clock.advance(hours=2)  # a level change later on the day the plan took effect
     stay = db.session.scalars(
         sa.select(LevelOfCareStay).where(LevelOfCareStay.episode_id == setting.episode.id)
     ).one()

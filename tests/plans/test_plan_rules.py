@@ -180,20 +180,21 @@ def test_library_text_left_unedited_is_a_warning_not_a_refusal():
 
 
 @pytest.mark.parametrize(
-    ("activated", "level_since", "interval", "due"),
+    ("anchored", "level_changed", "interval", "due"),
     [
-        (date(2026, 3, 1), date(2026, 2, 20), 7, date(2026, 3, 8)),  # residential: a week on
-        (date(2026, 3, 1), date(2026, 2, 20), 3, date(2026, 3, 4)),  # withdrawal management
-        (date(2026, 3, 1), date(2026, 2, 20), 90, date(2026, 5, 30)),  # aftercare
+        (date(2026, 3, 1), None, 7, date(2026, 3, 8)),  # residential: a week on
+        (date(2026, 3, 1), None, 3, date(2026, 3, 4)),  # withdrawal management
+        (date(2026, 3, 1), None, 14, date(2026, 3, 15)),  # partial hospitalization, IOP
+        (date(2026, 3, 1), None, 30, date(2026, 3, 31)),  # outpatient
+        (date(2026, 3, 1), None, 90, date(2026, 5, 30)),  # aftercare
         (date(2026, 3, 1), date(2026, 3, 5), 14, date(2026, 3, 5)),  # the level changed since
-        (date(2026, 3, 1), date(2026, 3, 1), 14, date(2026, 3, 15)),  # changed the same day
-        (date(2026, 3, 1), None, 30, date(2026, 3, 31)),
+        (date(2026, 3, 1), date(2026, 3, 1), 14, date(2026, 3, 1)),  # later the same day
     ],
 )
 def test_the_review_is_due_by_the_levels_interval_or_at_a_level_change(
-    activated, level_since, interval, due
+    anchored, level_changed, interval, due
 ):
-    assert rules.review_due(activated, level_since, interval) == due
+    assert rules.review_due(anchored, level_changed, interval) == due
 
 
 @pytest.mark.parametrize(

@@ -531,3 +531,85 @@ def test_the_plan_page_runs_the_same_queries_whatever_the_number_of_objectives(
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def review_form(plan, statuses, **extra) -> dict:
+    objectives = [o for p in plan.problems for g in p.goals for o in g.objectives]
+    form = {"version": str(plan.version)}
+    for index, (objective, status) in enumerate(zip(objectives, statuses, strict=False)):
+        form |= {
+            f"findings-{index}-objective_id": str(objective.id),
+            f"findings-{index}-status": status.value,
+        }
+    return form | extra
+
+
+def test_a_review_refuses_objectives_not_in_the_plan(client, login, setting):
+    plan = activate(client, login, setting)
+    count = sum(len(g.objectives) for p in plan.problems for g in p.goals)
+    url = f"/clients/{setting.client.id}/plans/{plan.id}/review"
+    complete_form = review_form(plan, [Progress.MET] * count)
+    for bogus in ("999999", "1" * 30):
+        form = complete_form | {
+            f"findings-{count}-objective_id": bogus,
+            f"findings-{count}-status": "met",
+        }
+        page = client.post(url, data=form)
+        assert page.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanReview)) == 0
+
+
+def test_a_resolved_need_is_recorded_in_the_next_version_not_left_missing(client, login, setting):
+    plan = activate(client, login, setting)
+    # Everything under dimension 5 met; the rest carries on.
+    statuses = [
+        Progress.MET if problem.dimension == 5 else Progress.PROGRESSING
+        for problem in plan.problems
+        for goal in problem.goals
+        for _objective in goal.objectives
+    ]
+    assert (
+        client.post(
+            f"/clients/{setting.client.id}/plans/{plan.id}/review", data=review_form(plan, statuses)
+        ).status_code
+        == 302
+    )
+    following = services.load_tree(
+        db.session.scalar(sa.select(TreatmentPlan.id).where(TreatmentPlan.previous_id == plan.id))
+    )
+    assert 5 not in {problem.dimension for problem in following.problems}
+    assert [d.dimension for d in following.deferrals] == [5]
+    assert "Resolved at the review" in following.deferrals[0].reason
+    home = client.get("/").get_data(as_text=True)
+    assert "Update and sign the reviewed plan" in home
+
+
+def test_a_closed_episode_s_plan_no_longer_changes(client, login, setting):
+    plan = activate(client, login, setting)
+    setting.episode.discharged_on = setting.episode.admitted_on
+    setting.episode.discharge_type = "completed"
+    db.session.commit()
+    statuses = [Progress.MET] * 20
+    page = client.post(
+        f"/clients/{setting.client.id}/plans/{plan.id}/review", data=review_form(plan, statuses)
+    )
+    assert page.status_code == 200
+    assert "episode is closed" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanReview)) == 0
+
+
+def test_someone_responsible_but_off_the_team_is_kept(client, login, setting):
+    login(setting.counselor)
+    plan = start(client, setting)
+    intervention = plan.problems[0].goals[0].objectives[0].interventions[0]
+    intervention.responsible_id = setting.supervisor.id  # not on the care team
+    db.session.commit()
+    plan = reload(plan)
+    problem = plan.problems[0]
+    url = f"/clients/{setting.client.id}/plans/{plan.id}/problems/{problem.id}"
+    unchanged = problem_post(plan, problem)
+    html = client.get(url).get_data(as_text=True)
+    assert "Sam Supervisor (not on the care team)" in html
+    assert client.post(url, data=unchanged).status_code == 302
+    kept = reload(plan).problems[0].goals[0].objectives[0].interventions[0]
+    assert kept.responsible_id == setting.supervisor.id
