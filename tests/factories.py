@@ -3,9 +3,11 @@
 import itertools
 from datetime import UTC, date, datetime, time
 
+import sqlalchemy as sa
+
 from clinic.auth.models import Role, User
 from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.care.models import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
 from clinic.clients.vocabulary import (
     DischargeType,
@@ -114,11 +116,27 @@ class ClientFactory:
                 level=level,
                 started_at=started,
                 ended_at=started if discharged_on else None,
+                ended_by=StayEnd.DISCHARGE if discharged_on else None,
                 reason=StayReason.ADMISSION,
             )
         )
         members = [(counselor, TeamRole.PRIMARY_COUNSELOR)] if counselor else []
         for user, role in [*members, *team]:
             db.session.add(CareTeamMember(episode_id=episode.id, user_id=user.id, team_role=role))
+        db.session.commit()
+        return episode
+
+    def discharge(self, episode: Episode, discharge_type=DischargeType.COMPLETED) -> Episode:
+        """Discharge as the database requires: the episode closes, then its open stay ends."""
+        episode = db.session.get(Episode, episode.id)
+        episode.discharged_on = episode.admitted_on
+        episode.discharge_type = discharge_type
+        db.session.flush()
+        for stay in db.session.scalars(
+            sa.select(LevelOfCareStay).where(
+                LevelOfCareStay.episode_id == episode.id, LevelOfCareStay.ended_at.is_(None)
+            )
+        ):
+            stay.ended_at, stay.ended_by = max(utcnow(), stay.started_at), StayEnd.DISCHARGE
         db.session.commit()
         return episode

@@ -271,10 +271,12 @@ def _note_changed_episodes(session, _context) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_flush_postexec")
 def _expire_changed_episodes(session, _context) -> None:
-    """Loaded episodes read their copies again the next time they are used."""
+    """Loaded episodes (and their stays) are read again the next time they are used."""
     changed = session.info.pop(_CHANGED_EPISODES, None)
     if not changed:
         return
     for record in list(session.identity_map.values()):
         if isinstance(record, Episode) and record.id in changed:
             session.expire(record, EPISODE_COPIES)
+        elif isinstance(record, LevelOfCareStay) and record.episode_id in changed:
+            session.expire(record)  # a new stay ends the one before it (migration 0006)

@@ -17,7 +17,7 @@ from flask import current_app
 from clinic.auth import accounts
 from clinic.auth.models import Role, User
 from clinic.care.levels import BY_INTENSITY, Level
-from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.care.models import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.models import (
     CareTeamMember,
     Client,
@@ -103,6 +103,7 @@ class PlannedStay:
     started_at: datetime
     ended_at: datetime | None
     reason: StayReason
+    ended_by: StayEnd | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ def plan_episode(
             started_at=started,
             ended_at=ended,
             reason=StayReason.ADMISSION if index == 0 else StayReason.STEP_DOWN,
+            ended_by=None
+            if ended is None
+            else (StayEnd.TRANSITION if index < len(path) - 1 else StayEnd.DISCHARGE),
         )
         for index, (step, started, ended) in enumerate(zip(path, moments, ends, strict=True))
     ]
@@ -513,6 +517,7 @@ def load_demo_clients(staff: dict[str, User]) -> list[Client]:
                     level=stay.level,
                     started_at=stay.started_at,
                     ended_at=stay.ended_at,
+                    ended_by=stay.ended_by,
                     reason=stay.reason,
                     requested_by_id=(primary or intake).id if step_down else intake.id,
                     approved_by_id=supervisor.id,

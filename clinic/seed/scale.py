@@ -355,6 +355,7 @@ def _insert_clients(
                     "level": stay.level,
                     "started_at": stay.started_at,
                     "ended_at": stay.ended_at,
+                    "ended_by": stay.ended_by,
                     "reason": stay.reason,
                     "requested_by_id": primary if step_down and primary else draft.admitted_by,
                     "approved_by_id": staff.supervisor,

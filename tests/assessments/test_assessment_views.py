@@ -491,11 +491,11 @@ def test_a_second_intake_assessment_is_neither_offered_nor_accepted(client, logi
     assert db.session.scalar(intakes) == 1
 
 
-def test_a_discharge_assessment_can_be_started_after_the_episode_closed(client, login, ward, clock):
+def test_a_discharge_assessment_can_be_started_after_the_episode_closed(
+    client, login, ward, clock, clients
+):
     staff, record, episode, *_ = ward
-    episode.discharged_on = episode.admitted_on
-    episode.discharge_type = "completed"
-    db.session.commit()
+    clients.discharge(episode)
     login(staff["counselor"])
     tab = client.get(f"/clients/{record.id}/assessments/").get_data(as_text=True)
     offered = re.findall(r'<option[^>]*value="(\w+)"', tab[tab.index('id="start-assessment"') :])
@@ -504,11 +504,9 @@ def test_a_discharge_assessment_can_be_started_after_the_episode_closed(client, 
     assert (assessment.kind, assessment.episode_id) == (AssessmentKind.DISCHARGE, episode.id)
 
 
-def test_intake_coordinators_do_not_read_assessments_of_past_episodes(client, login, ward):
+def test_intake_coordinators_do_not_read_assessments_of_past_episodes(client, login, ward, clients):
     staff, record, episode, *_ = ward
-    episode.discharged_on = episode.admitted_on
-    episode.discharge_type = "completed"
-    db.session.commit()
+    clients.discharge(episode)
     login(staff["intake"])
     assert client.get(f"/clients/{record.id}").status_code == 200  # to readmit
     assert client.get(f"/clients/{record.id}/assessments/").status_code == 403
@@ -710,12 +708,12 @@ def test_the_database_refuses_new_links_to_a_signed_assessment(ward):
     db.session.rollback()
 
 
-def test_a_safety_flag_outlives_the_discharge_until_acknowledged(client, login, ward, clock):
+def test_a_safety_flag_outlives_the_discharge_until_acknowledged(
+    client, login, ward, clock, clients
+):
     staff, record, episode, result, *_ = ward
     result.flags, result.safety_flag = ["safety"], True
-    episode.discharged_on = episode.admitted_on
-    episode.discharge_type = "completed"
-    db.session.commit()
+    clients.discharge(episode)
     login(staff["counselor"])  # still sees the client: aftercare follow-up
     assert "Safety flag to acknowledge" in client.get("/").get_data(as_text=True)
     chart = client.get(f"/clients/{record.id}").get_data(as_text=True)

@@ -3,10 +3,11 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.care.models import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.models import CareTeamMember, Episode
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow
@@ -31,9 +32,7 @@ def open_stay(episode: Episode) -> LevelOfCareStay:
 
 
 def move(episode: Episode, level: Level, at) -> LevelOfCareStay:
-    """Close the open stay and open the next one, as a transition does."""
-    open_stay(episode).ended_at = at
-    db.session.flush()
+    """Open the next stay, which ends the open one (the database does), as a transition does."""
     stay = LevelOfCareStay(
         episode_id=episode.id, level=level, started_at=at, reason=StayReason.STEP_DOWN
     )
@@ -62,17 +61,52 @@ def test_a_transition_moves_the_level_and_its_start(clients):
 def test_a_closed_episode_keeps_its_last_level(clients):
     episode = clients.admit(clients.make(), level=Level.IOP)
     stay = open_stay(episode)
-    stay.ended_at = stay.started_at + timedelta(days=10)
+    episode.discharged_on, episode.discharge_type = episode.admitted_on, "completed"
+    db.session.flush()
+    stay.ended_at, stay.ended_by = stay.started_at + timedelta(days=10), StayEnd.DISCHARGE
     db.session.commit()
     assert stored(episode.id)[:2] == (Level.IOP, stay.started_at)
 
 
-def test_deleting_a_stay_recomputes_from_what_remains(clients):
+def test_the_stay_before_ends_when_the_next_begins(clients):
     episode = clients.admit(clients.make(), level=Level.WM)
-    newest = move(episode, Level.RES, utcnow() + timedelta(days=2))
-    db.session.execute(sa.delete(LevelOfCareStay).where(LevelOfCareStay.id == newest.id))
-    # The WM stay, closed, is now the latest: its level is the episode's.
-    assert stored(episode.id)[0] == Level.WM
+    first = open_stay(episode)
+    later = utcnow() + timedelta(days=4)
+    move(episode, Level.RES, later)
+    db.session.commit()
+    assert (first.ended_at, first.ended_by) == (later, StayEnd.TRANSITION)
+    assert open_stay(episode).level == Level.RES
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"level": Level.PHP},  # history is not rewritten
+        {"ended_at": "now", "ended_by": None},  # an ending says how
+        {"ended_at": "now", "ended_by": StayEnd.DISCHARGE},  # the episode is still open
+    ],
+)
+def test_the_database_keeps_the_level_history_append_only(clients, change):
+    episode = clients.admit(clients.make(), level=Level.WM)
+    stay = open_stay(episode)
+    values = {
+        key: (utcnow() + timedelta(hours=1) if value == "now" else value)
+        for key, value in change.items()
+    }
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        db.session.execute(
+            sa.update(LevelOfCareStay).where(LevelOfCareStay.id == stay.id).values(**values)
+        )
+    db.session.rollback()
+
+
+def test_stays_are_never_deleted(clients):
+    episode = clients.admit(clients.make(), level=Level.WM)
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        db.session.execute(
+            sa.delete(LevelOfCareStay).where(LevelOfCareStay.episode_id == episode.id)
+        )
+    db.session.rollback()
 
 
 def test_primary_counselor_follows_the_care_team(clients, users):

@@ -584,11 +584,9 @@ def test_a_resolved_need_is_recorded_in_the_next_version_not_left_missing(client
     assert "Update and sign the reviewed plan" in home
 
 
-def test_a_closed_episode_s_plan_no_longer_changes(client, login, setting):
+def test_a_closed_episode_s_plan_no_longer_changes(client, login, setting, clients):
     plan = activate(client, login, setting)
-    setting.episode.discharged_on = setting.episode.admitted_on
-    setting.episode.discharge_type = "completed"
-    db.session.commit()
+    clients.discharge(setting.episode)
     statuses = [Progress.MET] * 20
     page = client.post(
         f"/clients/{setting.client.id}/plans/{plan.id}/review", data=review_form(plan, statuses)

@@ -1,0 +1,118 @@
+"""The rules of moving between levels of care (CLINICAL.md section 1, PRODUCT.md section 4),
+with no Flask and no database: which moves there are, who may request and approve them, and
+what each needs before a supervisor may approve it."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from clinic.care.levels import Level
+
+# Role names (the auth.models.Role values; strings keep this module free of the database).
+REQUESTERS = frozenset({"counselor", "medical", "supervisor"})
+APPROVERS = frozenset({"supervisor"})
+CLEARANCE = frozenset({"medical"})
+ASSESSMENT_WITHIN = timedelta(days=7)
+
+
+class Move(StrEnum):
+    STEP_DOWN = "step_down"
+    STEP_UP = "step_up"
+    LATERAL = "lateral"
+
+    @property
+    def label(self) -> str:
+        return {"step_down": "Step-down", "step_up": "Step-up", "lateral": "Lateral move"}[self]
+
+
+def move_between(current: Level, target: Level) -> Move:
+    """A step-down goes to a less intensive level, a step-up to a more intensive one; a move
+    within the same level (another unit or program) is lateral."""
+    if target.intensity < current.intensity:
+        return Move.STEP_DOWN
+    if target.intensity > current.intensity:
+        return Move.STEP_UP
+    return Move.LATERAL
+
+
+def may_request(roles) -> bool:
+    return not REQUESTERS.isdisjoint(roles)
+
+
+def may_approve(roles) -> bool:
+    return not APPROVERS.isdisjoint(roles)
+
+
+def may_clear(roles) -> bool:
+    return not CLEARANCE.isdisjoint(roles)
+
+
+def needs_medical_clearance(current: Level, target: Level) -> bool:
+    """Leaving withdrawal management needs a medical user's clearance."""
+    return current == Level.WM and target != Level.WM
+
+
+def needs_bed(current: Level, target: Level) -> bool:
+    """Moving into a bed-based level takes one of its beds (a lateral move keeps its own)."""
+    return target.info.bed_based and target != current
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What approval depends on, gathered by the caller."""
+
+    current: Level
+    target: Level
+    justification: str
+    assessment_signed_at: datetime | None  # the assessment the request rests on
+    recommended: Level | None  # what that assessment recommended
+    override_reason: str | None
+    cleared: bool  # medical clearance recorded
+    beds: int | None  # capacity of the target level (None: not bed-based or not set)
+    beds_used: int  # open stays at the target level now
+    requested_by: int
+    now: datetime
+    assessment_within: timedelta = ASSESSMENT_WITHIN
+
+
+def request_problems(situation: Situation) -> list[tuple[str | None, str]]:
+    """What stops the request from being made: (form field, message) pairs."""
+    found: list[tuple[str | None, str]] = []
+    if not situation.justification.strip():
+        found.append(("justification", "Say why the client should move."))
+    signed_at = situation.assessment_signed_at
+    if signed_at is None or situation.now - signed_at > situation.assessment_within:
+        days = situation.assessment_within.days
+        found.append(
+            ("assessment_id", f"Base the request on an assessment signed in the last {days} days.")
+        )
+    elif (
+        situation.recommended is not None
+        and situation.recommended != situation.target
+        and not (situation.override_reason or "").strip()
+    ):
+        found.append(
+            (
+                "override_reason",
+                f"The assessment recommends {situation.recommended.value}: give the reason for "
+                f"{situation.target.value} instead.",
+            )
+        )
+    return found
+
+
+def approval_problems(situation: Situation, approver: int) -> list[str]:
+    """What stops a supervisor from approving now (the request itself, with its assessment,
+    was checked when it was made)."""
+    found = []
+    if approver == situation.requested_by:
+        found.append("A request is approved by another supervisor than the one who made it.")
+    if needs_medical_clearance(situation.current, situation.target) and not situation.cleared:
+        found.append("Leaving withdrawal management needs medical clearance first.")
+    full = situation.beds is not None and situation.beds_used >= situation.beds
+    if needs_bed(situation.current, situation.target) and full:
+        found.append(
+            f"{situation.target.label} is full ({situation.beds_used} of {situation.beds} "
+            "beds): put the client on its waitlist, or wait for a bed."
+        )
+    return found
