@@ -63,12 +63,14 @@ def register_request_handling(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from clinic import admin, assessments, auth, clients, home, plans, reports
+    from clinic.care.views import bp as care
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(clients.bp, url_prefix="/clients")
     app.register_blueprint(assessments.bp)  # its pages live under /clients/<id>/assessments/
     app.register_blueprint(plans.bp)  # and these under /clients/<id>/plans/
+    app.register_blueprint(care)  # moves, /reports/census and /admin/beds
     app.register_blueprint(reports.bp, url_prefix="/reports")
     app.register_blueprint(admin.bp, url_prefix="/admin")
 

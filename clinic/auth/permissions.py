@@ -136,6 +136,14 @@ RULES: dict[str, Rule] = {
     "plan.write": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
     "plan.medical": both(client_visible, any_role(Role.MEDICAL)),
     "plan.cosign": both(client_visible, any_role(Role.SUPERVISOR)),
+    # Level-of-care moves (care/transitions.py holds the rules these follow).
+    "transition.request": both(
+        client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
+    ),
+    "transition.clear": both(client_visible, any_role(Role.MEDICAL)),
+    "transition.decide": both(client_visible, any_role(Role.SUPERVISOR)),
+    "reports.census": any_role(Role.SUPERVISOR, Role.ADMIN),
+    "beds.manage": any_role(Role.ADMIN),
     "safety.acknowledge": both(
         client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),

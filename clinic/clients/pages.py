@@ -20,7 +20,7 @@ class ChartTab:
     endpoint: str
     label: str
     permission: str  # shown to users who may do this on the client
-    section: str  # the endpoints (by prefix) under which this tab is the current one
+    section: str | tuple[str, ...]  # the endpoints (by prefix) where this tab is the current one
 
     def is_current(self, endpoint: str | None) -> bool:
         return endpoint is not None and (
@@ -33,7 +33,10 @@ CHART_TABS: list[ChartTab] = []
 
 
 def chart_tab(
-    endpoint: str, label: str, permission: str = "client.view", section: str | None = None
+    endpoint: str,
+    label: str,
+    permission: str = "client.view",
+    section: str | tuple[str, ...] | None = None,
 ) -> None:
     CHART_TABS.append(ChartTab(endpoint, label, permission, section or endpoint + "_"))
 

@@ -168,7 +168,7 @@ def _audit_duplicate_check(duplicates) -> None:
 
 
 chart_tab("clients.chart", "Overview")
-chart_tab("clients.care", "Care")
+chart_tab("clients.care", "Care", section=("clients.care_", "care."))
 
 
 @bp.get("/<int:client_id>")

@@ -20,6 +20,8 @@ EXPECTED = {
     "caseload.own": {Role.COUNSELOR, Role.MEDICAL},
     "reports.caseload": {Role.SUPERVISOR, Role.ADMIN},
     "assessment.recommend": {Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR},
+    "reports.census": {Role.SUPERVISOR, Role.ADMIN},
+    "beds.manage": {Role.ADMIN},
 }
 # Rules about one client record, tested against real records in tests/clients/test_access.py.
 OBJECT_RULES = {
@@ -42,6 +44,10 @@ OBJECT_RULES = {
     "plan.write",
     "plan.medical",
     "plan.cosign",
+    # Tested against real records in tests/care/test_transition_views.py.
+    "transition.request",
+    "transition.clear",
+    "transition.decide",
 }
 
 

@@ -1,0 +1,101 @@
+"""Due items from levels of care: moves waiting for a decision or for medical clearance, and
+clients past the typical stay of their level. One query each."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from clinic.auth.models import Role
+from clinic.care.levels import Level
+from clinic.care.models import RequestStatus, TransitionRequest
+from clinic.clients.models import Client, Episode
+from clinic.clients.services import visible_clause
+from clinic.core.clock import to_local
+from clinic.extensions import db
+from clinic.home.due import DUE, NOTICE, DueItem, due_source
+
+CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
+
+
+def _name(preferred, first, last) -> str:
+    return f"{preferred or first} {last}"
+
+
+@due_source
+def pending_moves(user, _today, _now) -> list[DueItem]:
+    """Supervisors: every move waiting for a decision. Medical staff: moves out of withdrawal
+    management waiting for their clearance, for clients they see."""
+    supervisor = Role.SUPERVISOR in user.roles
+    medical = Role.MEDICAL in user.roles
+    if not supervisor and not medical:
+        return []
+    waiting_clearance = sa.and_(
+        TransitionRequest.from_level == Level.WM,
+        TransitionRequest.to_level != Level.WM,
+        TransitionRequest.cleared_at.is_(None),
+    )
+    rows = db.session.execute(
+        sa.select(
+            *CLIENT_NAME,
+            TransitionRequest.from_level,
+            TransitionRequest.to_level,
+            TransitionRequest.requested_at,
+            waiting_clearance.label("needs_clearance"),
+        )
+        .join(TransitionRequest, TransitionRequest.client_id == Client.id)
+        .where(
+            TransitionRequest.status == RequestStatus.PENDING,
+            sa.true() if supervisor else sa.and_(waiting_clearance, visible_clause(user)),
+        )
+        .order_by(TransitionRequest.requested_at)
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    return [
+        DueItem(
+            kind="move",
+            title=(
+                f"Medical clearance to leave {Level(current).value}"
+                if medical and not supervisor
+                else f"Move to decide: {Level(current).value} → {Level(target).value}"
+            ),
+            url=url_for("care.moves", client_id=client_id),
+            severity=DUE,
+            client_name=_name(preferred, first, last),
+            due=to_local(requested_at, zone).date(),
+            client_id=client_id,
+        )
+        for client_id, preferred, first, last, current, target, requested_at, _ in rows
+    ]
+
+
+@due_source
+def past_typical_stay(user, today, now) -> list[DueItem]:
+    """The primary counselor's clients who have been at their level longer than is typical."""
+    if Role.COUNSELOR not in user.roles:
+        return []
+    rows = db.session.execute(
+        sa.select(*CLIENT_NAME, Episode.current_level, Episode.level_since)
+        .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
+        .where(Episode.primary_counselor_id == user.id, Episode.level_since.is_not(None))
+        .order_by(Episode.level_since)
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    items = []
+    for client_id, preferred, first, last, current, since in rows:
+        level = Level(current)
+        limit = level.info.typical_max_days
+        if limit is None or now - since <= timedelta(days=limit):
+            continue
+        items.append(
+            DueItem(
+                kind="long_stay",
+                title=f"Past the typical stay at {level.value} ({level.info.typical_stay})",
+                url=url_for("care.moves", client_id=client_id),
+                severity=NOTICE,
+                client_name=_name(preferred, first, last),
+                due=to_local(since + timedelta(days=limit), zone).date(),
+                client_id=client_id,
+            )
+        )
+    return items

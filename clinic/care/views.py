@@ -1,0 +1,215 @@
+"""Moves between levels of care (under the chart's Care tab), the live census, bed capacity.
+
+Client pages load the client through `load_client` and render through `render_chart` (the
+audited read). A request named in the URL must belong to the client in the URL.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from clinic.auth.models import User
+from clinic.auth.permissions import require
+from clinic.care import due, services, transitions  # noqa: F401 (due: registers its items)
+from clinic.care.forms import LEVEL_OPTIONS, BedsForm, DecisionForm, MoveRequestForm
+from clinic.care.levels import BY_INTENSITY, Level
+from clinic.care.models import BedCapacity, TransitionRequest
+from clinic.clients.models import Client
+from clinic.clients.pages import load_client, render_chart
+from clinic.clients.services import open_episode
+from clinic.core import audit
+from clinic.core.forms import choices, commit_or_explain
+from clinic.core.templating import clinic_today
+from clinic.extensions import db
+
+bp = Blueprint("care", __name__)
+CENSUS_VIEWED = audit.define("census.viewed", "Census viewed")
+
+
+def _moves_url(client: Client) -> str:
+    return url_for("care.moves", client_id=client.id)
+
+
+def _requests(client: Client) -> list[TransitionRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(TransitionRequest)
+            .where(TransitionRequest.client_id == client.id)
+            .order_by(TransitionRequest.requested_at.desc())
+        )
+    )
+
+
+def _names(requests: list[TransitionRequest]) -> dict[int, str]:
+    ids = {
+        user_id
+        for row in requests
+        for user_id in (row.requested_by_id, row.decided_by_id, row.cleared_by_id)
+        if user_id
+    }
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all()
+    )
+
+
+def _request_form(episode) -> MoveRequestForm:
+    form = MoveRequestForm()
+    form.to_level.choices = choices(LEVEL_OPTIONS)
+    assessments = services.recent_assessments(episode.id) if episode else []
+    form.assessment_id.choices = [
+        ("", "Choose…"),
+        *(
+            (
+                assessment.id,
+                f"{assessment.kind.label}, signed {assessment.signed_at:%Y-%m-%d}: "
+                f"recommends {assessment.recommended_level.value}",
+            )
+            for assessment in assessments
+        ),
+    ]
+    return form
+
+
+def _page(client: Client, form=None, decision=None, status: int = 200):
+    episode = open_episode(client.id)
+    requests = _requests(client)
+    pending = next((row for row in requests if row.status.value == "pending"), None)
+    page = render_chart(
+        client,
+        "care/moves.html",
+        episode=episode,
+        stay=services.open_stay(episode.id) if episode else None,
+        requests=requests,
+        pending=pending,
+        names=_names(requests),
+        form=form or (_request_form(episode) if episode else None),
+        decision=decision or DecisionForm(formdata=None),
+        needs_clearance=pending is not None
+        and transitions.needs_medical_clearance(pending.from_level, pending.to_level),
+        move_of=transitions.move_between,
+    )
+    return page, status
+
+
+@bp.get("/clients/<int:client_id>/care/moves")
+def moves(client_id: int):
+    client = load_client(client_id)
+    return _page(client)
+
+
+@bp.post("/clients/<int:client_id>/care/moves")
+def request_move(client_id: int):
+    client = load_client(client_id, "transition.request")
+    episode = open_episode(client.id)
+    if episode is None:
+        flash("The client has no open episode.", "warning")
+        return redirect(_moves_url(client))
+    form = _request_form(episode)
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.request_move(
+            episode,
+            Level(form.to_level.data),
+            form.justification.data,
+            form.assessment_id.data,
+            form.override_reason.data,
+        ),
+        race="A move was requested at the same moment: reload the page.",
+    ):
+        flash("Move requested: a supervisor decides.", "success")
+        return redirect(_moves_url(client))
+    return _page(client, form=form)
+
+
+def _load_request(client: Client, request_id: int) -> TransitionRequest:
+    found = db.session.get(TransitionRequest, request_id)
+    if found is None or found.client_id != client.id:
+        abort(404)
+    return found
+
+
+def _decide(client_id: int, request_id: int, permission: str, act, done: str):
+    client = load_client(client_id, permission)
+    found = _load_request(client, request_id)
+    form = DecisionForm()
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: act(found, form.note.data),
+        race="This request was decided at the same moment: reload the page.",
+    ):
+        flash(done, "success")
+        return redirect(_moves_url(client))
+    for message in [*form.form_errors, *form.note.errors]:
+        flash(message, "danger")
+    return _page(client, decision=form, status=409 if form.form_errors else 200)
+
+
+@bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/clear")
+def clear(client_id: int, request_id: int):
+    return _decide(
+        client_id, request_id, "transition.clear", services.clear, "Medical clearance recorded."
+    )
+
+
+@bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/approve")
+def approve(client_id: int, request_id: int):
+    return _decide(
+        client_id,
+        request_id,
+        "transition.decide",
+        services.approve,
+        "Move approved: the client is at the new level now.",
+    )
+
+
+@bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/decline")
+def decline(client_id: int, request_id: int):
+    return _decide(client_id, request_id, "transition.decide", services.decline, "Move declined.")
+
+
+@bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/withdraw")
+def withdraw(client_id: int, request_id: int):
+    return _decide(
+        client_id,
+        request_id,
+        "transition.request",
+        lambda found, _note: services.withdraw(found),
+        "Request withdrawn.",
+    )
+
+
+# --- Census and beds --------------------------------------------------------------------------
+
+
+@bp.get("/reports/census")
+@require("reports.census")
+def census():
+    figures = services.census()
+    audit.record(CENSUS_VIEWED, detail={"report": "census"})
+    page = render_template("care/census.html", census=figures, today=clinic_today())
+    db.session.commit()
+    return page
+
+
+@bp.route("/admin/beds", methods=["GET", "POST"])
+@require("beds.manage")
+def beds():
+    form = BedsForm()
+    bed_levels = [level for level in BY_INTENSITY if level.info.bed_based]
+    form.level.choices = choices((level.value, level.label) for level in bed_levels)
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.set_capacity(Level(form.level.data), form.beds.data),
+        race="The capacity was changed at the same moment: reload the page.",
+    ):
+        flash("Bed capacity saved.", "success")
+        return redirect(url_for("care.beds"))
+    current = dict(db.session.execute(sa.select(BedCapacity.level, BedCapacity.beds)).all())
+    page = render_template(
+        "care/beds.html",
+        form=form,
+        rows=[(level, current.get(level), services.beds_used(level)) for level in bed_levels],
+    )
+    db.session.commit()
+    return page
