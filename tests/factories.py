@@ -126,10 +126,12 @@ class ClientFactory:
         db.session.commit()
         return episode
 
-    def discharge(self, episode: Episode, discharge_type=DischargeType.COMPLETED) -> Episode:
+    def discharge(
+        self, episode: Episode, discharge_type=DischargeType.COMPLETED, on: date | None = None
+    ) -> Episode:
         """Discharge as the database requires: the episode closes, then its open stay ends."""
         episode = db.session.get(Episode, episode.id)
-        episode.discharged_on = episode.admitted_on
+        episode.discharged_on = on or episode.admitted_on
         episode.discharge_type = discharge_type
         db.session.flush()
         for stay in db.session.scalars(

@@ -296,3 +296,48 @@ def test_move_routes_answer_each_role_as_the_table_says(client, login, users, wa
         want = expected.get(role, expected.get("*"))
         got = client.open(url, method=method).status_code
         assert got == want, f"{role}: {method} {url} gave {got}, expected {want}"
+
+
+def test_the_census_counts_a_hand_built_clinic(app, users, clients, clock):
+    from clinic.care import services
+    from clinic.core.templating import clinic_today
+
+    today = clinic_today()  # Monday 2 March 2026: the week starts today
+    now = utcnow()
+    clients.admit(
+        clients.make(),
+        level=Level.RES,
+        admitted_on=today - timedelta(days=10),
+        level_since=now - timedelta(days=10),
+    )
+    clients.admit(
+        clients.make(), level=Level.RES, admitted_on=today, level_since=now - timedelta(days=4)
+    )
+    clients.admit(
+        clients.make(),
+        level=Level.WM,
+        admitted_on=today - timedelta(days=1),
+        level_since=now - timedelta(days=1),
+    )
+    gone_today = clients.admit(
+        clients.make(), level=Level.OP, admitted_on=today - timedelta(days=30)
+    )
+    clients.discharge(gone_today, on=today)
+    gone_before = clients.admit(
+        clients.make(), level=Level.OP, admitted_on=today - timedelta(days=40)
+    )
+    clients.discharge(gone_before, on=today - timedelta(days=1))
+    db.session.add_all([BedCapacity(level=Level.RES, beds=2), BedCapacity(level=Level.WM, beds=3)])
+    db.session.commit()
+
+    census = services.census()
+    rows = {row.level: row for row in census.rows}
+    assert (rows[Level.RES].clients, rows[Level.RES].beds, rows[Level.RES].free) == (2, 2, 0)
+    assert (rows[Level.WM].clients, rows[Level.WM].free) == (1, 2)
+    assert (rows[Level.OP].clients, rows[Level.OP].beds, rows[Level.OP].free) == (0, None, None)
+    assert rows[Level.RES].average_days == pytest.approx(7.0)
+    assert rows[Level.WM].average_days == pytest.approx(1.0)
+    assert rows[Level.OP].average_days is None
+    assert census.total == 3
+    assert (census.admitted_today, census.admitted_this_week) == (1, 1)
+    assert (census.discharged_today, census.discharged_this_week) == (1, 1)
