@@ -38,6 +38,7 @@ from clinic.clients.vocabulary import (
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
 from clinic.seed.demo_assessments import load_demo_assessments
+from clinic.seed.demo_moves import load_demo_moves
 from clinic.seed.demo_plans import load_demo_plans
 
 # Demo data only: README.md lists these; production refuses to load them.
@@ -464,6 +465,7 @@ def load_demo() -> list[User]:
     load_demo_clients(staff)
     load_demo_assessments(staff, safety_counselor=staff[COUNSELOR_EMAIL])
     load_demo_plans(supervisor=staff["supervisor@demo.example.org"])
+    load_demo_moves(staff[COUNSELOR_EMAIL], staff["supervisor@demo.example.org"])
     return users
 
 
