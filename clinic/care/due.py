@@ -8,7 +8,7 @@ from flask import current_app, url_for
 
 from clinic.auth.models import Role
 from clinic.care.levels import Level
-from clinic.care.models import RequestStatus, TransitionRequest
+from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
 from clinic.clients.models import Client, Episode
 from clinic.clients.services import visible_clause
 from clinic.core.clock import to_local
@@ -99,3 +99,29 @@ def past_typical_stay(user, today, now) -> list[DueItem]:
             )
         )
     return items
+
+
+@due_source
+def pending_discharges(user, _today, _now) -> list[DueItem]:
+    """Supervisors: discharges waiting for a decision."""
+    if Role.SUPERVISOR not in user.roles:
+        return []
+    rows = db.session.execute(
+        sa.select(*CLIENT_NAME, DischargeRequest.requested_at)
+        .join(DischargeRequest, DischargeRequest.client_id == Client.id)
+        .where(DischargeRequest.status == RequestStatus.PENDING)
+        .order_by(DischargeRequest.requested_at)
+    ).all()
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    return [
+        DueItem(
+            kind="discharge",
+            title="Discharge to decide",
+            url=url_for("care.discharge", client_id=client_id),
+            severity=DUE,
+            client_name=_name(preferred, first, last),
+            due=to_local(requested_at, zone).date(),
+            client_id=client_id,
+        )
+        for client_id, preferred, first, last, requested_at in rows
+    ]

@@ -1,10 +1,14 @@
 """Forms for level-of-care moves and bed capacity."""
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from clinic.care.levels import BY_INTENSITY
+from clinic.core.forms import choices
 
 NOTE = 5_000
 LEVEL_OPTIONS = [("", "Choose…")] + [
@@ -43,3 +47,57 @@ class BedsForm(FlaskForm):
         "Beds",
         validators=[InputRequired("Give the number of beds."), NumberRange(min=0, max=10_000)],
     )
+
+
+class DischargeForm(FlaskForm):
+    discharge_type = SelectField(
+        "Discharge type", validators=[DataRequired("Choose the discharge type.")]
+    )
+    reason = TextAreaField(
+        "Reason", validators=[Optional(), Length(max=NOTE)], render_kw={"rows": 2}
+    )
+    living_situation = TextAreaField(
+        "Where the client will live",
+        validators=[Optional(), Length(max=NOTE)],
+        render_kw={"rows": 1},
+    )
+    continuing_care = StringField(
+        "Continuing-care level",
+        validators=[Optional(), Length(max=200)],
+        description="For example: outpatient at the program, IOP elsewhere, alumni group.",
+    )
+    meetings = TextAreaField(
+        "Meetings",
+        validators=[Optional(), Length(max=NOTE)],
+        render_kw={"rows": 1},
+        description="Which 12-step or other meetings, where and when.",
+    )
+    moud_continues = SelectField(
+        "Medication for opioid use disorder continues",
+        choices=choices([("", "Choose…"), ("yes", "Yes"), ("no", "No")]),
+        validators=[Optional()],
+    )
+    moud_with = StringField("With whom", validators=[Optional(), Length(max=200)])
+    left_at = DateTimeLocalField(
+        "When the client left",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description="Against advice: the clinic's local time.",
+    )
+    follow_up = TextAreaField(
+        "Follow-up attempt", validators=[Optional(), Length(max=NOTE)], render_kw={"rows": 1}
+    )
+
+    def details(self, timezone: str) -> dict:
+        left = self.left_at.data
+        return {
+            "discharge_type": self.discharge_type.data,
+            "reason": self.reason.data or "",
+            "living_situation": self.living_situation.data,
+            "continuing_care": self.continuing_care.data,
+            "meetings": self.meetings.data,
+            "moud_continues": {"yes": True, "no": False}.get(self.moud_continues.data),
+            "moud_with": self.moud_with.data,
+            "left_at": left.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC) if left else None,
+            "follow_up": self.follow_up.data,
+        }

@@ -116,3 +116,56 @@ def approval_problems(situation: Situation, approver: int) -> list[str]:
             "beds): put the client on its waitlist, or wait for a bed."
         )
     return found
+
+
+# --- Discharge --------------------------------------------------------------------------------
+
+PLANNED = frozenset({"completed", "transferred"})  # DischargeType values
+AGAINST_ADVICE = "against_advice"
+
+
+@dataclass(frozen=True)
+class DischargePlan:
+    """A discharge request's content, as the rules see it."""
+
+    discharge_type: str
+    reason: str
+    discharge_assessment_signed: bool  # the episode has a signed discharge assessment
+    living_situation: str = ""
+    continuing_care: str = ""
+    meetings: str = ""
+    moud_continues: bool | None = None
+    moud_with: str = ""
+    left_at: datetime | None = None
+    follow_up: str = ""
+
+
+def discharge_problems(plan: DischargePlan) -> list[tuple[str | None, str]]:
+    """What a discharge request lacks, by form field. A planned discharge (completed, transferred)
+    needs the discharge assessment and the aftercare plan; leaving against advice, when the
+    client left and the attempt to follow up."""
+    found: list[tuple[str | None, str]] = []
+    if not plan.reason.strip():
+        found.append(("reason", "Give the reason for the discharge."))
+    if plan.discharge_type in PLANNED:
+        if not plan.discharge_assessment_signed:
+            found.append((None, "A planned discharge needs a signed discharge assessment."))
+        for field, label in (
+            ("living_situation", "where the client will live"),
+            ("continuing_care", "the continuing-care level"),
+            ("meetings", "the meetings the client will attend"),
+        ):
+            if not getattr(plan, field).strip():
+                found.append((field, f"Write {label}."))
+        if plan.moud_continues is None:
+            found.append(
+                ("moud_continues", "Say whether medication for opioid use disorder continues.")
+            )
+        elif plan.moud_continues and not plan.moud_with.strip():
+            found.append(("moud_with", "Say who continues the medication."))
+    if plan.discharge_type == AGAINST_ADVICE:
+        if plan.left_at is None:
+            found.append(("left_at", "Record when the client left."))
+        if not plan.follow_up.strip():
+            found.append(("follow_up", "Record the attempt to follow up."))
+    return found

@@ -5,17 +5,18 @@ audited read). A request named in the URL must belong to the client in the URL.
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from clinic.auth.models import User
 from clinic.auth.permissions import require
 from clinic.care import due, services, transitions  # noqa: F401 (due: registers its items)
-from clinic.care.forms import LEVEL_OPTIONS, BedsForm, DecisionForm, MoveRequestForm
+from clinic.care.forms import LEVEL_OPTIONS, BedsForm, DecisionForm, DischargeForm, MoveRequestForm
 from clinic.care.levels import BY_INTENSITY, Level
-from clinic.care.models import BedCapacity, TransitionRequest
+from clinic.care.models import BedCapacity, DischargeRequest, TransitionRequest
 from clinic.clients.models import Client
 from clinic.clients.pages import load_client, render_chart
 from clinic.clients.services import open_episode
+from clinic.clients.vocabulary import DischargeType
 from clinic.core import audit
 from clinic.core.forms import choices, commit_or_explain
 from clinic.core.templating import clinic_today
@@ -39,11 +40,15 @@ def _requests(client: Client) -> list[TransitionRequest]:
     )
 
 
-def _names(requests: list[TransitionRequest]) -> dict[int, str]:
+def _names(requests: list) -> dict[int, str]:
     ids = {
         user_id
         for row in requests
-        for user_id in (row.requested_by_id, row.decided_by_id, row.cleared_by_id)
+        for user_id in (
+            row.requested_by_id,
+            row.decided_by_id,
+            getattr(row, "cleared_by_id", None),  # moves only
+        )
         if user_id
     }
     if not ids:
@@ -213,3 +218,97 @@ def beds():
     )
     db.session.commit()
     return page
+
+
+# --- Discharge --------------------------------------------------------------------------------
+
+
+def _discharge_form() -> DischargeForm:
+    form = DischargeForm()
+    form.discharge_type.choices = choices([("", "Choose…"), *DischargeType.choices()])
+    return form
+
+
+def _discharge_page(client: Client, form=None, decision=None, status: int = 200):
+    episode = open_episode(client.id)
+    rows = list(
+        db.session.scalars(
+            sa.select(DischargeRequest)
+            .where(DischargeRequest.client_id == client.id)
+            .order_by(DischargeRequest.requested_at.desc())
+        )
+    )
+    pending = next((row for row in rows if row.status.value == "pending"), None)
+    page = render_chart(
+        client,
+        "care/discharge.html",
+        episode=episode,
+        rows=rows,
+        pending=pending,
+        names=_names(rows),
+        form=form or _discharge_form(),
+        decision=decision or DecisionForm(formdata=None),
+        discharge_assessment=services.has_signed_discharge_assessment(episode.id)
+        if episode
+        else False,
+        type_labels=DischargeType.LABELS,
+    )
+    return page, status
+
+
+@bp.route("/clients/<int:client_id>/care/discharge", methods=["GET", "POST"])
+def discharge(client_id: int):
+    client = load_client(
+        client_id, "transition.request" if request.method == "POST" else "client.view"
+    )
+    if request.method == "GET":
+        return _discharge_page(client)
+    episode = open_episode(client.id)
+    form = _discharge_form()
+    if episode is None:
+        flash("The client has no open episode.", "warning")
+        return redirect(url_for("care.discharge", client_id=client.id))
+    zone = current_app.config["CLINIC_TIMEZONE"]
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: services.request_discharge(episode, form.details(zone)),
+        race="A discharge was requested at the same moment: reload the page.",
+    ):
+        flash("Discharge requested: a supervisor decides.", "success")
+        return redirect(url_for("care.discharge", client_id=client.id))
+    return _discharge_page(client, form=form)
+
+
+def _decide_discharge(client_id: int, request_id: int, act, done: str):
+    client = load_client(client_id, "transition.decide")
+    row = db.session.get(DischargeRequest, request_id)
+    if row is None or row.client_id != client.id:
+        abort(404)
+    form = DecisionForm()
+    if form.validate_on_submit() and commit_or_explain(
+        form,
+        lambda: act(row, form.note.data),
+        race="This discharge was decided at the same moment: reload the page.",
+    ):
+        flash(done, "success")
+        return redirect(url_for("care.discharge", client_id=client.id))
+    for message in [*form.form_errors, *form.note.errors]:
+        flash(message, "danger")
+    return _discharge_page(client, decision=form, status=409 if form.form_errors else 200)
+
+
+@bp.post("/clients/<int:client_id>/care/discharge/<int:request_id>/approve")
+def approve_discharge(client_id: int, request_id: int):
+    return _decide_discharge(
+        client_id,
+        request_id,
+        services.approve_discharge,
+        "Discharge approved: the episode is closed.",
+    )
+
+
+@bp.post("/clients/<int:client_id>/care/discharge/<int:request_id>/decline")
+def decline_discharge(client_id: int, request_id: int):
+    return _decide_discharge(
+        client_id, request_id, services.decline_discharge, "Discharge declined."
+    )

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from clinic.care.levels import Level
 from clinic.care.models import LevelOfCareStay, RequestStatus, TransitionRequest
 from clinic.extensions import db
-from tests.care.test_transition_views import ask, pending, ward  # noqa: F401 (fixture)
+from tests.care.test_transition_views import ask, pending
 from tests.factories import DEFAULT_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +106,7 @@ def gunicorn(app, tmp_path):
         log.close()
 
 
-def test_two_approvals_at_once_make_one_move(client, login, ward, gunicorn):  # noqa: F811
+def test_two_approvals_at_once_make_one_move(client, login, ward, gunicorn):
     login(ward.counselor)
     assert ask(client, ward).status_code == 302
     request_id = pending(ward).id

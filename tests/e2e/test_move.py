@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.care.test_transition_views import ward  # noqa: F401 (fixture)
+from tests.care.conftest import ward  # noqa: F401 (the fixture, for this folder too)
 from tests.e2e.test_staff_accounts import sign_in, sign_out
 from tests.factories import DEFAULT_PASSWORD
 
