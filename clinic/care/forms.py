@@ -101,3 +101,12 @@ class DischargeForm(FlaskForm):
             "left_at": left.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC) if left else None,
             "follow_up": self.follow_up.data,
         }
+
+
+class CorrectionForm(FlaskForm):
+    level = SelectField("Correct level", validators=[DataRequired("Choose the level.")])
+    reason = TextAreaField(
+        "Why the level on record is wrong",
+        validators=[Optional(), Length(max=NOTE)],
+        render_kw={"rows": 2},
+    )

@@ -161,3 +161,16 @@ class DischargeRequest(db.Model):
             name="known_type",
         ),
     )
+
+
+class LevelCorrection(db.Model):
+    """A stay entered by a supervisor to correct the level on record, with the reason. The
+    history is not rewritten: the correction is a new entry."""
+
+    __tablename__ = "level_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stay_id: Mapped[int] = mapped_column(sa.ForeignKey("level_of_care_stays.id"), unique=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    corrected_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,6 +20,7 @@ from clinic.care.levels import BY_INTENSITY, Level
 from clinic.care.models import (
     BedCapacity,
     DischargeRequest,
+    LevelCorrection,
     LevelOfCareStay,
     RequestStatus,
     StayEnd,
@@ -500,3 +501,45 @@ def decline_discharge(row: DischargeRequest, note: str) -> None:
 
 def _clean(value):
     return (value.strip() or None) if isinstance(value, str) else value
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+LEVEL_CORRECTED = audit.define("level.corrected", "Level of care corrected")
+
+
+def correct_level(episode: Episode, level: Level, reason: str) -> LevelOfCareStay:
+    """A supervisor corrects the level on record: a new entry, from now, with the reason."""
+    if not transitions.may_approve(current_user.roles):
+        raise TransitionError("Only a supervisor corrects the level on record.")
+    if not episode.is_open:
+        raise TransitionError("The episode is closed.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError("Say why the level on record is wrong.", "reason")
+    stay = open_stay(episode.id)
+    if stay.level == level:
+        raise TransitionError("That is the level on record already.", "level")
+    now = utcnow()
+    corrected = LevelOfCareStay(
+        episode_id=episode.id,
+        level=level,
+        started_at=max(now, stay.started_at),
+        reason=STAY_REASON[transitions.move_between(stay.level, level)],
+        requested_by_id=current_user.id,
+        approved_by_id=current_user.id,
+    )
+    db.session.add(corrected)
+    db.session.flush()
+    db.session.add(
+        LevelCorrection(
+            stay_id=corrected.id, reason=reason, corrected_by_id=current_user.id, corrected_at=now
+        )
+    )
+    audit.record(
+        LEVEL_CORRECTED,
+        target=corrected,
+        client_id=episode.client_id,
+        detail={"from": stay.level.value, "to": level.value},
+    )
+    return corrected

@@ -10,7 +10,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from clinic.auth.models import User
 from clinic.auth.permissions import require
 from clinic.care import due, services, transitions  # noqa: F401 (due: registers its items)
-from clinic.care.forms import LEVEL_OPTIONS, BedsForm, DecisionForm, DischargeForm, MoveRequestForm
+from clinic.care.forms import (
+    LEVEL_OPTIONS,
+    BedsForm,
+    CorrectionForm,
+    DecisionForm,
+    DischargeForm,
+    MoveRequestForm,
+)
 from clinic.care.levels import BY_INTENSITY, Level
 from clinic.care.models import BedCapacity, DischargeRequest, TransitionRequest
 from clinic.clients.models import Client
@@ -76,7 +83,13 @@ def _request_form(episode) -> MoveRequestForm:
     return form
 
 
-def _page(client: Client, form=None, decision=None, status: int = 200):
+def _correction_form() -> CorrectionForm:
+    form = CorrectionForm()
+    form.level.choices = choices(LEVEL_OPTIONS)
+    return form
+
+
+def _page(client: Client, form=None, decision=None, status: int = 200, correction=None):
     episode = open_episode(client.id)
     requests = _requests(client)
     pending = next((row for row in requests if row.status.value == "pending"), None)
@@ -93,6 +106,7 @@ def _page(client: Client, form=None, decision=None, status: int = 200):
         needs_clearance=pending is not None
         and transitions.needs_medical_clearance(pending.from_level, pending.to_level),
         move_of=transitions.move_between,
+        correction=correction or _correction_form(),
     )
     return page, status
 
@@ -125,6 +139,25 @@ def request_move(client_id: int):
         flash("Move requested: a supervisor decides.", "success")
         return redirect(_moves_url(client))
     return _page(client, form=form)
+
+
+@bp.post("/clients/<int:client_id>/care/corrections")
+def correct(client_id: int):
+    client = load_client(client_id, "transition.decide")
+    episode = open_episode(client.id)
+    form = _correction_form()
+    if (
+        episode is not None
+        and form.validate_on_submit()
+        and commit_or_explain(
+            form,
+            lambda: services.correct_level(episode, Level(form.level.data), form.reason.data),
+            race="The level changed at the same moment: reload the page.",
+        )
+    ):
+        flash("Level corrected: the history keeps both entries.", "success")
+        return redirect(_moves_url(client))
+    return _page(client, correction=form)
 
 
 def _load_request(client: Client, request_id: int) -> TransitionRequest:

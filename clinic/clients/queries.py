@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from clinic.auth.models import User
 from clinic.care.levels import BY_INTENSITY, Level
-from clinic.care.models import LevelOfCareStay
+from clinic.care.models import LevelCorrection, LevelOfCareStay
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
 from clinic.extensions import db
 
@@ -101,10 +101,12 @@ class ChartDetail:
     stays: dict[int, list[LevelOfCareStay]]
     teams: dict[int, list[CareTeamMember]]
     substances: dict[int, list[SubstanceUse]]
+    corrections: dict[int, str]  # stay id -> why a supervisor entered it as a correction
 
 
 def chart_detail(client_id: int) -> ChartDetail:
-    """Every episode of the client with its stays, care team history and substances: 4 queries."""
+    """Every episode of the client with its stays (and their corrections), care team history and
+    substances: 5 queries."""
     episodes = list(
         db.session.scalars(
             sa.select(Episode)
@@ -136,7 +138,19 @@ def chart_detail(client_id: int) -> ChartDetail:
             .order_by(SubstanceUse.rank)
         ):
             substances[use.episode_id].append(use)
-    return ChartDetail(episodes, stays, teams, substances)
+    stay_ids = [stay.id for each in stays.values() for stay in each]
+    corrections = (
+        dict(
+            db.session.execute(
+                sa.select(LevelCorrection.stay_id, LevelCorrection.reason).where(
+                    LevelCorrection.stay_id.in_(stay_ids)
+                )
+            ).all()
+        )
+        if stay_ids
+        else {}
+    )
+    return ChartDetail(episodes, stays, teams, substances, corrections)
 
 
 def chart_header(client_id: int) -> ChartHeader:

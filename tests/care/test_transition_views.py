@@ -288,3 +288,20 @@ def test_the_census_counts_a_hand_built_clinic(app, users, clients, clock):
     assert census.total == 3
     assert (census.admitted_today, census.admitted_this_week) == (1, 1)
     assert (census.discharged_today, census.discharged_this_week) == (1, 1)
+
+
+def test_a_supervisor_corrects_the_level_with_a_new_entry(client, login, ward):
+    url = f"/clients/{ward.client.id}/care/corrections"
+    login(ward.counselor)
+    assert client.post(url, data={"level": "PHP", "reason": "x"}).status_code == 403
+    client.post("/logout")
+    login(ward.supervisor)
+    missing = client.post(url, data={"level": "PHP", "reason": ""})
+    assert 'id="reason-errors"' in missing.get_data(as_text=True)
+    done = client.post(
+        url, data={"level": "PHP", "reason": "Entered as RES by mistake on admission."}
+    )
+    assert done.status_code == 302
+    assert stays(ward) == [("RES", "transition"), ("PHP", None)]
+    care = client.get(f"/clients/{ward.client.id}/care").get_data(as_text=True)
+    assert "Entered as RES by mistake on admission." in care
