@@ -44,8 +44,10 @@ def pending_moves(user, _today, _now) -> list[DueItem]:
             waiting_clearance.label("needs_clearance"),
         )
         .join(TransitionRequest, TransitionRequest.client_id == Client.id)
+        .join(Episode, Episode.id == TransitionRequest.episode_id)
         .where(
             TransitionRequest.status == RequestStatus.PENDING,
+            Episode.discharged_on.is_(None),
             sa.true() if supervisor else sa.and_(waiting_clearance, visible_clause(user)),
         )
         .order_by(TransitionRequest.requested_at)

@@ -53,6 +53,9 @@ class TransitionError(RuleError):
     """A move the rules refuse."""
 
 
+NO_OPEN_STAY = "The episode has no open stay on record: the level history needs a correction."
+
+
 def open_stay(episode_id: int) -> LevelOfCareStay | None:
     return db.session.scalar(
         sa.select(LevelOfCareStay).where(
@@ -131,6 +134,10 @@ def request_move(
     if not episode.is_open:
         raise TransitionError("The episode is closed.")
     stay = open_stay(episode.id)
+    if stay is None:
+        raise TransitionError(NO_OPEN_STAY)
+    if pending_discharge(episode.id) is not None:
+        raise TransitionError("A discharge is waiting for a decision: no move meanwhile.")
     assessment = db.session.get(Assessment, assessment_id) if assessment_id else None
     if assessment is not None and (
         assessment.episode_id != episode.id or assessment.status != AssessmentStatus.SIGNED
@@ -165,14 +172,15 @@ def request_move(
     return draft
 
 
-def _still_pending(request_row: TransitionRequest, **values) -> None:
-    """Apply `values` only while the request is pending: one statement, so of two decisions at
-    once exactly one lands and the other is told."""
+def _still_pending(request_row: TransitionRequest, *also, **values) -> None:
+    """Apply `values` only while the request is pending (and `also` holds): one statement, so
+    of two decisions at once exactly one lands and the other is told."""
     done = db.session.execute(
         sa.update(TransitionRequest)
         .where(
             TransitionRequest.id == request_row.id,
             TransitionRequest.status == RequestStatus.PENDING,
+            *also,
         )
         .values(version=TransitionRequest.version + 1, **values)
         .execution_options(synchronize_session=False)
@@ -192,6 +200,7 @@ def clear(request_row: TransitionRequest, note: str | None) -> None:
         raise TransitionError("Medical clearance is already recorded.")
     _still_pending(
         request_row,
+        TransitionRequest.cleared_at.is_(None),
         cleared_by_id=current_user.id,
         cleared_at=utcnow(),
         clearance_note=(note or "").strip() or None,
@@ -206,6 +215,13 @@ def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay
         raise TransitionError("Moves are approved by a supervisor.")
     if request_row.status != RequestStatus.PENDING:
         raise TransitionError("This request is no longer waiting for a decision.")
+    # Two approvals into the last bed must not both pass: lock the level's capacity row first
+    # (PostgreSQL; SQLite's write transaction already runs one request at a time).
+    db.session.execute(
+        sa.select(BedCapacity.level)
+        .where(BedCapacity.level == request_row.to_level)
+        .with_for_update()
+    )
     assessment = db.session.get(Assessment, request_row.assessment_id)
     problems = transitions.approval_problems(
         _situation(request_row, assessment, request_row.requested_by_id), current_user.id
@@ -407,8 +423,17 @@ def request_discharge(episode: Episode, details: dict) -> DischargeRequest:
         raise TransitionError("Your role does not request discharges.")
     if not episode.is_open:
         raise TransitionError("The episode is closed already.")
-    if details.get("left_at") is not None and details["left_at"] > utcnow():
-        raise TransitionError("The time the client left cannot be in the future.", "left_at")
+    if details.get("discharge_type") != transitions.AGAINST_ADVICE:
+        details = {**details, "left_at": None}  # only a departure against advice is dated
+    left_at = details.get("left_at")
+    if left_at is not None:
+        if left_at > utcnow():
+            raise TransitionError("The time the client left cannot be in the future.", "left_at")
+        stay = open_stay(episode.id)
+        if stay is not None and left_at < stay.started_at:
+            raise TransitionError(
+                "The client left before the current level began: correct the time.", "left_at"
+            )
     row = DischargeRequest(
         client_id=episode.client_id,
         episode_id=episode.id,
@@ -470,6 +495,20 @@ def approve_discharge(row: DischargeRequest, note: str | None) -> None:
     episode.discharge_type = DischargeType(row.discharge_type)
     episode.discharge_reason = row.reason
     db.session.flush()  # the episode closes first: only then may its stay end by discharge
+    db.session.execute(
+        sa.update(TransitionRequest)
+        .where(
+            TransitionRequest.episode_id == episode.id,
+            TransitionRequest.status == RequestStatus.PENDING,
+        )
+        .values(
+            status=RequestStatus.WITHDRAWN,
+            decided_at=now,
+            decision_note="Closed by the discharge.",
+            version=TransitionRequest.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
     stay = open_stay(episode.id)
     if stay is not None:
         stay.ended_at = max(ended, stay.started_at)
@@ -517,15 +556,15 @@ def correct_level(episode: Episode, level: Level, reason: str) -> LevelOfCareSta
     reason = (reason or "").strip()
     if not reason:
         raise TransitionError("Say why the level on record is wrong.", "reason")
-    stay = open_stay(episode.id)
-    if stay.level == level:
+    stay = open_stay(episode.id)  # None when the record lost it: the correction restores it
+    if stay is not None and stay.level == level:
         raise TransitionError("That is the level on record already.", "level")
     now = utcnow()
     corrected = LevelOfCareStay(
         episode_id=episode.id,
         level=level,
-        started_at=max(now, stay.started_at),
-        reason=STAY_REASON[transitions.move_between(stay.level, level)],
+        started_at=max(now, stay.started_at) if stay else now,
+        reason=STAY_REASON[transitions.move_between(stay.level if stay else level, level)],
         requested_by_id=current_user.id,
         approved_by_id=current_user.id,
     )
@@ -540,6 +579,6 @@ def correct_level(episode: Episode, level: Level, reason: str) -> LevelOfCareSta
         LEVEL_CORRECTED,
         target=corrected,
         client_id=episode.client_id,
-        detail={"from": stay.level.value, "to": level.value},
+        detail={"from": stay.level.value if stay else None, "to": level.value},
     )
     return corrected

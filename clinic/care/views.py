@@ -25,6 +25,7 @@ from clinic.clients.pages import load_client, render_chart
 from clinic.clients.services import open_episode
 from clinic.clients.vocabulary import DischargeType
 from clinic.core import audit
+from clinic.core.clock import to_local
 from clinic.core.forms import choices, commit_or_explain
 from clinic.core.templating import clinic_today
 from clinic.extensions import db
@@ -69,12 +70,14 @@ def _request_form(episode) -> MoveRequestForm:
     form = MoveRequestForm()
     form.to_level.choices = choices(LEVEL_OPTIONS)
     assessments = services.recent_assessments(episode.id) if episode else []
+    zone = current_app.config["CLINIC_TIMEZONE"]
     form.assessment_id.choices = [
         ("", "Choose…"),
         *(
             (
                 assessment.id,
-                f"{assessment.kind.label}, signed {assessment.signed_at:%Y-%m-%d}: "
+                f"{assessment.kind.label}, signed "
+                f"{to_local(assessment.signed_at, zone):%Y-%m-%d}: "
                 f"recommends {assessment.recommended_level.value}",
             )
             for assessment in assessments
@@ -92,7 +95,14 @@ def _correction_form() -> CorrectionForm:
 def _page(client: Client, form=None, decision=None, status: int = 200, correction=None):
     episode = open_episode(client.id)
     requests = _requests(client)
-    pending = next((row for row in requests if row.status.value == "pending"), None)
+    pending = next(
+        (
+            row
+            for row in requests
+            if row.status.value == "pending" and episode and row.episode_id == episode.id
+        ),
+        None,
+    )
     page = render_chart(
         client,
         "care/moves.html",
@@ -113,7 +123,7 @@ def _page(client: Client, form=None, decision=None, status: int = 200, correctio
 
 @bp.get("/clients/<int:client_id>/care/moves")
 def moves(client_id: int):
-    client = load_client(client_id)
+    client = load_client(client_id, "client.clinical")
     return _page(client)
 
 
@@ -292,7 +302,7 @@ def _discharge_page(client: Client, form=None, decision=None, status: int = 200)
 @bp.route("/clients/<int:client_id>/care/discharge", methods=["GET", "POST"])
 def discharge(client_id: int):
     client = load_client(
-        client_id, "transition.request" if request.method == "POST" else "client.view"
+        client_id, "transition.request" if request.method == "POST" else "client.clinical"
     )
     if request.method == "GET":
         return _discharge_page(client)

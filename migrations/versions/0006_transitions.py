@@ -6,7 +6,12 @@ ends exactly once, either because the next stay began (inserting an open stay en
 before, in the same statement) or because the episode was discharged. At most one open stay per
 episode was already a partial unique index (0002). On PostgreSQL a deferred constraint trigger
 also checks at commit that every open episode has exactly one open stay and every discharged
-one none. SQLite has no deferred triggers: there, the guards above are what keeps it so.
+one none (a reopened episode has no open stay, so that is refused too). SQLite has no
+deferred triggers: there the guards refuse reopening a discharged episode, editing or deleting a
+stay, and ending one except by inserting the next or after the discharge; what they cannot see
+is SQL that writes ended_by='transition' by hand without inserting the next stay, or an episode
+committed without its first stay. The application never does either, and says so plainly if it
+finds an open episode without an open stay.
 
 `ended_by` is added without a table rebuild (ALTER TABLE ADD COLUMN) so that migration 0003's
 triggers on this table survive on SQLite; existing closed stays are filled in first.
@@ -27,6 +32,7 @@ depends_on = None
 APPEND_ONLY = (
     "level-of-care history is append-only: a stay ends when the next begins, or at discharge"
 )
+REOPEN = "a discharged episode is not reopened: readmit the client"
 SHAPE = "a stay is open, or ended with how it ended; a discharged episode has no open stay"
 # An UPDATE is allowed only to end an open stay, keeping everything else, by a transition or,
 # once its episode is discharged, by the discharge. (Wrapped in COALESCE(..., FALSE) where used:
@@ -69,6 +75,11 @@ GUARDS = {
         f"""
         CREATE TRIGGER level_of_care_stays_no_delete BEFORE DELETE ON level_of_care_stays
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END
+        """,
+        f"""
+        CREATE TRIGGER episodes_no_reopening BEFORE UPDATE OF discharged_on ON episodes
+        WHEN OLD.discharged_on IS NOT NULL AND NEW.discharged_on IS NULL
+        BEGIN SELECT RAISE(ABORT, '{REOPEN}'); END
         """,
     ],
     "postgresql": [
@@ -144,6 +155,7 @@ UNGUARDS = {
         "DROP TRIGGER level_of_care_stays_close_previous",
         "DROP TRIGGER level_of_care_stays_update_guard",
         "DROP TRIGGER level_of_care_stays_no_delete",
+        "DROP TRIGGER episodes_no_reopening",
     ],
     "postgresql": [
         "DROP TRIGGER episodes_one_open_stay ON episodes",
@@ -169,8 +181,9 @@ def add_ended_by():
             WHEN EXISTS (
                 SELECT 1 FROM level_of_care_stays AS later
                 WHERE later.episode_id = level_of_care_stays.episode_id
-                  AND later.started_at >= level_of_care_stays.started_at
-                  AND later.id <> level_of_care_stays.id
+                  AND (later.started_at > level_of_care_stays.started_at
+                       OR (later.started_at = level_of_care_stays.started_at
+                           AND later.id > level_of_care_stays.id))
             ) THEN 'transition'
             ELSE 'discharge'
         END

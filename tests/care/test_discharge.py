@@ -122,8 +122,11 @@ def test_a_planned_discharge_from_request_to_readmission(client, login, clients,
     assert db.session.get(DischargeRequest, row.id).status == RequestStatus.APPROVED
     # A replay changes nothing more.
     assert client.post(f"{url}/{row.id}/approve", data={"note": ""}).status_code == 409
-    # The closed episode stays readable, and the client can come back.
+    # The closed episode stays readable, with its aftercare plan, and the client can come back.
     assert client.get(f"/clients/{ward.client.id}").status_code == 200
+    record = client.get(url).get_data(as_text=True)
+    assert "With his sister" in record
+    assert "Yes, with Dr Chen" in record
     readmit = client.get(f"/clients/{ward.client.id}/episodes/new")
     assert readmit.status_code == 200
 
@@ -166,3 +169,35 @@ def test_a_discharge_in_the_future_is_refused(client, login, ward, clock):
     )
     assert 'id="left_at-errors"' in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DischargeRequest)) == 0
+
+
+def test_a_discharge_closes_the_moves_still_waiting(client, login, ward):
+    from tests.care.test_transition_views import ask, pending
+
+    login(ward.counselor)
+    assert ask(client, ward).status_code == 302
+    signed_assessment(ward.episode, ward.counselor, Level.OP, kind=AssessmentKind.DISCHARGE)
+    url = f"/clients/{ward.client.id}/care/discharge"
+    assert client.post(url, data=request_form()).status_code == 302
+    client.post("/logout")
+    login(ward.supervisor)
+    row = db.session.scalars(sa.select(DischargeRequest)).one()
+    client.post(f"{url}/{row.id}/approve", data={"note": ""})
+    assert pending(ward).status == RequestStatus.WITHDRAWN
+    assert "Move to decide" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_discharged_episode_is_not_reopened(clients, ward):
+    clients.discharge(ward.episode)
+
+    def reopen():
+        db.session.execute(
+            sa.update(Episode)
+            .where(Episode.id == ward.episode.id)
+            .values(discharged_on=None, discharge_type=None)
+        )
+        db.session.commit()  # PostgreSQL's check runs at commit
+
+    with pytest.raises(sa.exc.DBAPIError, match=r"reopen|open stay"):
+        reopen()
+    db.session.rollback()

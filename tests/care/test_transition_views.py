@@ -223,8 +223,14 @@ def test_move_routes_answer_each_role_as_the_table_says(client, login, users, wa
     login(user)
     base = f"/clients/{ward.client.id}/care/moves"
     table = [
-        # Intake coordinators see the client: admitted in the last three days.
-        ("GET", base, {"other_counselor": 404, "*": 200}),
+        # Intake coordinators see the client (admitted in the last three days); admins do not
+        # read the clinical reasons for moves.
+        ("GET", base, {"other_counselor": 404, "admin": 403, "*": 200}),
+        (
+            "GET",
+            f"/clients/{ward.client.id}/care/discharge",
+            {"other_counselor": 404, "admin": 403, "*": 200},
+        ),
         (
             "POST",
             base,
