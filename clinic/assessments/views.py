@@ -26,8 +26,8 @@ from clinic.assessments.models import (
 )
 from clinic.assessments.services import AssessmentError
 from clinic.assessments.vocabulary import FINDINGS, AssessmentKind
-from clinic.auth.models import User
 from clinic.auth.permissions import can, deny, require
+from clinic.auth.services import full_names
 from clinic.care.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.pages import ChartAlert, chart_alert, chart_tab, load_client, render_chart
@@ -232,7 +232,7 @@ def result(client_id: int, result_id: int):
         "assessments/result.html",
         result=found,
         instrument=instruments.INSTRUMENTS[found.code],
-        people=_people(found.administered_by_id, found.acknowledged_by_id),
+        people=full_names((found.administered_by_id, found.acknowledged_by_id)),
         form=AcknowledgeForm(),
     )
 
@@ -254,17 +254,8 @@ def acknowledge(client_id: int, result_id: int):
         "assessments/result.html",
         result=found,
         instrument=instruments.INSTRUMENTS[found.code],
-        people=_people(found.administered_by_id, found.acknowledged_by_id),
+        people=full_names((found.administered_by_id, found.acknowledged_by_id)),
         form=form,
-    )
-
-
-def _people(*user_ids) -> dict[int, str]:
-    wanted = {user_id for user_id in user_ids if user_id}
-    if not wanted:
-        return {}
-    return dict(
-        db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted))).all()
     )
 
 
@@ -430,7 +421,7 @@ def _read_only_page(client: Client, assessment: Assessment, status: int = 200, f
         assessment=assessment,
         linked=_linked(assessment),
         addenda=_addenda(assessment),
-        people=_people(assessment.created_by_id, assessment.signed_by_id),
+        people=full_names((assessment.created_by_id, assessment.signed_by_id)),
         findings=FINDINGS,
         dimensions=placement.DIMENSIONS,
         form=form or AddendumForm(),

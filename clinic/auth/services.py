@@ -153,3 +153,12 @@ def change_own_password(user: User, new_password: str) -> None:
     user.end_sessions()
     audit.record(PASSWORD_CHANGED, target=user, user=user)
     begin_session(user)
+
+
+def full_names(user_ids) -> dict[int, str]:
+    """Staff names by id for the ids given (None and repeats ignored): one query, or none."""
+    wanted = {user_id for user_id in user_ids if user_id}
+    if not wanted:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted)))
+    return dict(rows.all())

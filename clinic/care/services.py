@@ -172,22 +172,19 @@ def request_move(
     return draft
 
 
-def _still_pending(request_row: TransitionRequest, *also, **values) -> None:
-    """Apply `values` only while the request is pending (and `also` holds): one statement, so
-    of two decisions at once exactly one lands and the other is told."""
+def _decide_while_pending(row, *also, **values) -> None:
+    """Apply `values` to a move or discharge request only while it is pending (and `also`
+    holds): one statement, so of two decisions at once exactly one lands and the other is told."""
+    model = type(row)
     done = db.session.execute(
-        sa.update(TransitionRequest)
-        .where(
-            TransitionRequest.id == request_row.id,
-            TransitionRequest.status == RequestStatus.PENDING,
-            *also,
-        )
-        .values(version=TransitionRequest.version + 1, **values)
+        sa.update(model)
+        .where(model.id == row.id, model.status == RequestStatus.PENDING, *also)
+        .values(version=model.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:
         raise TransitionError("This request was decided a moment ago: reload the page.")
-    db.session.expire(request_row)
+    db.session.expire(row)
 
 
 def clear(request_row: TransitionRequest, note: str | None) -> None:
@@ -198,7 +195,7 @@ def clear(request_row: TransitionRequest, note: str | None) -> None:
         raise TransitionError("This move needs no medical clearance.")
     if request_row.cleared_at is not None:
         raise TransitionError("Medical clearance is already recorded.")
-    _still_pending(
+    _decide_while_pending(
         request_row,
         TransitionRequest.cleared_at.is_(None),
         cleared_by_id=current_user.id,
@@ -232,7 +229,7 @@ def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay
     if stay is None or stay.id != request_row.from_stay_id:
         raise TransitionError("The client has moved since this request was made.")
     now = utcnow()
-    _still_pending(
+    _decide_while_pending(
         request_row,
         status=RequestStatus.APPROVED,
         decided_by_id=current_user.id,
@@ -271,7 +268,7 @@ def decline(request_row: TransitionRequest, note: str) -> None:
     note = (note or "").strip()
     if not note:
         raise TransitionError("Say why the move is declined.", "note")
-    _still_pending(
+    _decide_while_pending(
         request_row,
         status=RequestStatus.DECLINED,
         decided_by_id=current_user.id,
@@ -284,7 +281,7 @@ def decline(request_row: TransitionRequest, note: str) -> None:
 def withdraw(request_row: TransitionRequest) -> None:
     if request_row.requested_by_id != current_user.id:
         raise TransitionError("Only the person who asked withdraws a request.")
-    _still_pending(request_row, status=RequestStatus.WITHDRAWN, decided_at=utcnow())
+    _decide_while_pending(request_row, status=RequestStatus.WITHDRAWN, decided_at=utcnow())
     audit.record(TRANSITION_WITHDRAWN, target=request_row, client_id=request_row.client_id)
 
 
@@ -457,18 +454,6 @@ def request_discharge(episode: Episode, details: dict) -> DischargeRequest:
     return row
 
 
-def _discharge_still_pending(row: DischargeRequest, **values) -> None:
-    done = db.session.execute(
-        sa.update(DischargeRequest)
-        .where(DischargeRequest.id == row.id, DischargeRequest.status == RequestStatus.PENDING)
-        .values(version=DischargeRequest.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        raise TransitionError("This discharge was decided a moment ago: reload the page.")
-    db.session.expire(row)
-
-
 def approve_discharge(row: DischargeRequest, note: str | None) -> None:
     """The episode closes and its open stay ends, in this transaction."""
     if not transitions.may_approve(current_user.roles):
@@ -481,7 +466,7 @@ def approve_discharge(row: DischargeRequest, note: str | None) -> None:
     if problems:
         raise TransitionError(problems[0][1])
     now = utcnow()
-    _discharge_still_pending(
+    _decide_while_pending(
         row,
         status=RequestStatus.APPROVED,
         decided_by_id=current_user.id,
@@ -528,7 +513,7 @@ def decline_discharge(row: DischargeRequest, note: str) -> None:
     note = (note or "").strip()
     if not note:
         raise TransitionError("Say why the discharge is declined.", "note")
-    _discharge_still_pending(
+    _decide_while_pending(
         row,
         status=RequestStatus.DECLINED,
         decided_by_id=current_user.id,

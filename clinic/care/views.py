@@ -7,8 +7,8 @@ audited read). A request named in the URL must belong to the client in the URL.
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from clinic.auth.models import User
 from clinic.auth.permissions import require
+from clinic.auth.services import full_names
 from clinic.care import due, services, transitions  # noqa: F401 (due: registers its items)
 from clinic.care.forms import (
     LEVEL_OPTIONS,
@@ -49,7 +49,7 @@ def _requests(client: Client) -> list[TransitionRequest]:
 
 
 def _names(requests: list) -> dict[int, str]:
-    ids = {
+    return full_names(
         user_id
         for row in requests
         for user_id in (
@@ -57,12 +57,6 @@ def _names(requests: list) -> dict[int, str]:
             row.decided_by_id,
             getattr(row, "cleared_by_id", None),  # moves only
         )
-        if user_id
-    }
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all()
     )
 
 

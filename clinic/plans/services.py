@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from clinic.assessments.models import Assessment, InstrumentResult, assessment_instruments
 from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import Role, User
-from clinic.auth.services import check_current_password
+from clinic.auth.services import check_current_password, full_names
 from clinic.care.levels import Level
 from clinic.clients.models import CareTeamMember, Episode
 from clinic.core import audit
@@ -152,12 +152,7 @@ def staff_names(plans: list[TreatmentPlan], *, tree: bool = True) -> dict[int, s
             plan.cosigned_by_id,
             plan.acknowledgement_recorded_by_id,
         }
-    ids.discard(None)
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all()
-    )
+    return full_names(ids)
 
 
 # --- Starting ---------------------------------------------------------------------------------
