@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from sqlalchemy.orm import aliased
 
 from clinic.auth.models import Role
 from clinic.clients.models import Client, Episode
@@ -15,6 +16,8 @@ from clinic.plans import services
 from clinic.plans.models import PlanReview, TreatmentPlan
 from clinic.plans.vocabulary import PlanStatus
 
+# The review that started a version: its next review counts from then.
+STARTED_BY = aliased(PlanReview, name="started_by")
 CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
 
 
@@ -150,19 +153,18 @@ def reviews(user, today, _now) -> list[DueItem]:
     if not supervisor and Role.COUNSELOR not in user.roles:
         return []
     reviewed = sa.select(PlanReview.plan_id)
-    started_by = sa.orm.aliased(PlanReview, name="started_by")
     rows = db.session.execute(
         sa.select(
             *CLIENT_NAME,
             TreatmentPlan.id,
-            sa.func.coalesce(started_by.reviewed_at, TreatmentPlan.cosigned_at),
+            sa.func.coalesce(STARTED_BY.reviewed_at, TreatmentPlan.cosigned_at),
             Episode.current_level,
             Episode.level_since,
             Episode.primary_counselor_id,
         )
         .join(TreatmentPlan, TreatmentPlan.client_id == Client.id)
         .join(Episode, Episode.id == TreatmentPlan.episode_id)
-        .outerjoin(started_by, started_by.next_plan_id == TreatmentPlan.id)
+        .outerjoin(STARTED_BY, STARTED_BY.next_plan_id == TreatmentPlan.id)
         .where(
             TreatmentPlan.status == PlanStatus.ACTIVE,
             Episode.discharged_on.is_(None),
