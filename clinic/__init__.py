@@ -6,9 +6,20 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from clinic import admin, assessments, auth, care, clients, home, plans, policy, reports, seed
+from clinic.auth.models import ROLE_LABELS
+from clinic.core import permissions
+from clinic.core.clock import local_date, local_time
+from clinic.core.db import configure_engine
+from clinic.core.web import register_request_handling
+from clinic.extensions import bootstrap, csrf, db, login_manager, migrate
 from config import check_production_settings, settings_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every domain, each with its `init_app(app)`: routes, chart tabs, alerts, due sources, commands.
+# Chart tabs are placed by their own `order`, not by this order.
+DOMAINS = (auth, home, clients, assessments, plans, care, reports, admin, seed)
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
@@ -22,9 +33,8 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     configure(app, overrides)
     register_extensions(app)
     register_request_handling(app)
-    register_blueprints(app)
+    register_domains(app)
     register_template_helpers(app)
-    register_commands(app)
     return app
 
 
@@ -41,9 +51,6 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from clinic.core.db import configure_engine
-    from clinic.extensions import bootstrap, csrf, db, login_manager, migrate
-
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -55,35 +62,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
-def register_request_handling(app: Flask) -> None:
-    from clinic.core.web import register_request_handling as register
-
-    register(app)
-
-
-def register_blueprints(app: Flask) -> None:
-    from clinic import admin, assessments, auth, clients, home, plans, reports
-    from clinic.care.views import bp as care
-
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(clients.bp, url_prefix="/clients")
-    app.register_blueprint(assessments.bp)  # its pages live under /clients/<id>/assessments/
-    app.register_blueprint(plans.bp)  # and these under /clients/<id>/plans/
-    app.register_blueprint(care)  # moves, /reports/census and /admin/beds
-    app.register_blueprint(reports.bp, url_prefix="/reports")
-    app.register_blueprint(admin.bp, url_prefix="/admin")
+def register_domains(app: Flask) -> None:
+    """The policy table once, then each domain plugs itself in (README, "Adding a domain")."""
+    permissions.register(policy.RULES)
+    for domain in DOMAINS:
+        domain.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from clinic.core.templating import register_template_helpers as register
-
-    register(app)
-
-
-def register_commands(app: Flask) -> None:
-    from clinic.auth.cli import users
-    from clinic.seed.cli import seed
-
-    app.cli.add_command(users)
-    app.cli.add_command(seed)
+    """What every template may use: clinic-time formatting, role names and the permission check."""
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_date, "local_date")
+    app.add_template_global(permissions.template_can, "can")
+    app.add_template_global(ROLE_LABELS, "ROLE_LABELS")

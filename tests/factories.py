@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from clinic.auth.models import Role, User
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayEnd, StayReason
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
+from clinic.clients.stays import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.vocabulary import (
     DischargeType,
     ReferralSource,
@@ -18,8 +18,7 @@ from clinic.clients.vocabulary import (
     TeamRole,
     UseFrequency,
 )
-from clinic.core.clock import utcnow
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 
 DEFAULT_PASSWORD = "a long enough test passphrase"

@@ -4,17 +4,17 @@ management, intake assessments not signed. One query each, whatever the caseload
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import Role
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.services import visible_clause
 from clinic.core.clock import to_local
+from clinic.core.due import ALERT, DUE, NOTICE, OVERDUE, DueItem, register_due_sources
 from clinic.extensions import db
-from clinic.home.due import ALERT, DUE, NOTICE, OVERDUE, DueItem, due_source
 
 # A COWS becomes overdue this long after it fell due.
 COWS_GRACE = timedelta(hours=1)
@@ -33,7 +33,6 @@ def _on_my_team(user_id: int):
     )
 
 
-@due_source
 def safety_flags(user, _today, _now) -> list[DueItem]:
     """PHQ-9 item 9 above 0, not yet acknowledged, from any episode: for the care team of the
     episode it was given in and for supervisors."""
@@ -69,7 +68,6 @@ def safety_flags(user, _today, _now) -> list[DueItem]:
     ]
 
 
-@due_source
 def cows_due(user, _today, now) -> list[DueItem]:
     """Medical staff: clients in withdrawal management without a COWS in the configured time."""
     if Role.MEDICAL not in user.roles:
@@ -107,7 +105,6 @@ def cows_due(user, _today, now) -> list[DueItem]:
     return items
 
 
-@due_source
 def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
     """The intake assessment is expected signed within the configured time of the admission:
     its primary counselor sees it coming, and it is overdue for supervisors too after that."""
@@ -151,3 +148,10 @@ def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
             )
         )
     return items
+
+
+SOURCES = (safety_flags, cows_due, intake_assessment_unsigned)
+
+
+def register(app: Flask) -> None:
+    register_due_sources(app, *SOURCES)

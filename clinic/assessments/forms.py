@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from clinic.assessments.instruments import Instrument, Item
 from clinic.assessments.placement import DIMENSIONS, RATINGS
 from clinic.assessments.vocabulary import FINDINGS, AssessmentKind, OverrideReason
-from clinic.care.levels import BY_INTENSITY
+from clinic.clients.levels import BY_INTENSITY
 from clinic.core.forms import MultiCheckboxField, VersionedForm, choices
 
 NOTE_LENGTH = 10_000

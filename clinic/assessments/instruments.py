@@ -189,6 +189,9 @@ class Instrument:
     needs: tuple[str, ...] = ()
     cutoff: Cutoff | None = None
     flag_rules: tuple[FlagRule, ...] = ()
+    # The policy action (clinic/policy.py) for giving it: medical observations such as the COWS
+    # are given by medical staff, screening questionnaires by counselors.
+    permission: str = "instrument.screen"
 
     def item(self, key: int | str) -> Item:
         """The item with this key; KeyError when there is none."""
@@ -378,6 +381,7 @@ COWS = Instrument(
     ),
     min_total=0,
     max_total=48,
+    permission="instrument.cows",
 )
 
 PHQ9 = Instrument(

@@ -11,7 +11,7 @@ from clinic.assessments.vocabulary import (
     AssessmentStatus,
     OverrideReason,
 )
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.core.clock import utcnow
 from clinic.core.db import UTCDateTime, enum_column_type, partial_index, partial_unique_index
 from clinic.extensions import db

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 
 DIMENSIONS: dict[int, str] = {
     1: "Acute intoxication and/or withdrawal potential",

@@ -17,7 +17,7 @@ from clinic.assessments.vocabulary import (
     AssessmentStatus,
     OverrideReason,
 )
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.vocabulary import SexAtBirth
 from clinic.core import audit

@@ -26,26 +26,17 @@ from clinic.assessments.models import (
 )
 from clinic.assessments.services import AssessmentError
 from clinic.assessments.vocabulary import FINDINGS, AssessmentKind
-from clinic.auth.permissions import can, deny, require
 from clinic.auth.services import full_names
-from clinic.care.levels import Level
+from clinic.clients.chart import ChartAlert, load_client, render_chart
+from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
-from clinic.clients.pages import ChartAlert, chart_alert, chart_tab, load_client, render_chart
 from clinic.clients.services import open_episode
 from clinic.core import audit
 from clinic.core.charts import time_chart
 from clinic.core.clock import to_local, utcnow
 from clinic.core.forms import add_error, commit_or_explain, save_versioned
+from clinic.core.permissions import can, deny, require
 from clinic.extensions import db
-
-chart_tab("assessments.index", "Assessments", "assessment.view", section="assessments.")
-
-# Who gives which instrument: medical staff the COWS, counselors and supervisors the others.
-INSTRUMENT_PERMISSION = {"COWS": "instrument.cows"}
-
-
-def instrument_permission(code: str) -> str:
-    return INSTRUMENT_PERMISSION.get(code, "instrument.screen")
 
 
 def _latest_episode(client: Client) -> Episode | None:
@@ -87,13 +78,12 @@ def index(client_id: int):
         givable=[
             instrument
             for instrument in instruments.INSTRUMENTS.values()
-            if can(current_user, instrument_permission(instrument.code), client)
+            if can(current_user, instrument.permission, client)
         ],
         start_form=_start_form(client, episode) if episode else None,
     )
 
 
-@chart_alert
 def safety_alerts(client: Client) -> list[ChartAlert]:
     """Unacknowledged PHQ-9 safety flags, from any episode, on every chart page."""
     if not can(current_user, "assessment.view", client):
@@ -185,7 +175,7 @@ def administer(client_id: int, code: str):
     instrument = instruments.INSTRUMENTS.get(code)
     if instrument is None:
         abort(404)
-    client = load_client(client_id, instrument_permission(code))
+    client = load_client(client_id, instrument.permission)
     episode = open_episode(client.id)
     form = instrument_form_class(instrument)()
     if episode is None:

@@ -1,7 +1,12 @@
-"""Staff accounts, sign-in, sessions and permissions."""
+"""Staff accounts, sign-in, sessions and the `users` command."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("auth", __name__)
 
-from clinic.auth import guard, views  # noqa: E402, F401  (registers the routes and checks)
+from clinic.auth import cli, guard, views  # noqa: E402, F401  (routes and checks on bp)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.users)

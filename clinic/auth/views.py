@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from clinic.auth import bp, services
 from clinic.auth.forms import ChangePasswordForm, LoginForm
-from clinic.auth.permissions import public, require
-from clinic.core.templating import local_time
+from clinic.core.clock import local_time
+from clinic.core.permissions import public, require
 from clinic.extensions import db
 
 SIGN_IN_REFUSED = "The email or password is incorrect."

@@ -4,16 +4,16 @@ clients past the typical stay of their level. One query each."""
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 
 from clinic.auth.models import Role
-from clinic.care.levels import Level
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
+from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.services import visible_clause
 from clinic.core.clock import to_local
+from clinic.core.due import DUE, NOTICE, DueItem, register_due_sources
 from clinic.extensions import db
-from clinic.home.due import DUE, NOTICE, DueItem, due_source
 
 CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
 
@@ -22,7 +22,6 @@ def _name(preferred, first, last) -> str:
     return f"{preferred or first} {last}"
 
 
-@due_source
 def pending_moves(user, _today, _now) -> list[DueItem]:
     """Supervisors: every move waiting for a decision. Medical staff: moves out of withdrawal
     management waiting for their clearance, for clients they see."""
@@ -71,7 +70,6 @@ def pending_moves(user, _today, _now) -> list[DueItem]:
     ]
 
 
-@due_source
 def past_typical_stay(user, today, now) -> list[DueItem]:
     """The primary counselor's clients who have been at their level longer than is typical."""
     if Role.COUNSELOR not in user.roles:
@@ -103,7 +101,6 @@ def past_typical_stay(user, today, now) -> list[DueItem]:
     return items
 
 
-@due_source
 def pending_discharges(user, _today, _now) -> list[DueItem]:
     """Supervisors: discharges waiting for a decision."""
     if Role.SUPERVISOR not in user.roles:
@@ -127,3 +124,10 @@ def pending_discharges(user, _today, _now) -> list[DueItem]:
         )
         for client_id, preferred, first, last, requested_at in rows
     ]
+
+
+SOURCES = (pending_moves, past_typical_stay, pending_discharges)
+
+
+def register(app: Flask) -> None:
+    register_due_sources(app, *SOURCES)

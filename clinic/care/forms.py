@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from clinic.care.levels import BY_INTENSITY
+from clinic.clients.levels import BY_INTENSITY
 from clinic.core.forms import choices
 
 NOTE = 5_000

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 
 # Role names (the auth.models.Role values; strings keep this module free of the database).
 REQUESTERS = frozenset({"counselor", "medical", "supervisor"})

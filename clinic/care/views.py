@@ -5,11 +5,13 @@ audited read). A request named in the URL must belong to the client in the URL.
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from clinic.auth.permissions import require
 from clinic.auth.services import full_names
-from clinic.care import due, services, transitions  # noqa: F401 (due: registers its items)
+from clinic.care import bp, transitions
+from clinic.care import census as census_service
+from clinic.care import discharge as discharge_service
+from clinic.care import moves as move_service
 from clinic.care.forms import (
     LEVEL_OPTIONS,
     BedsForm,
@@ -18,19 +20,19 @@ from clinic.care.forms import (
     DischargeForm,
     MoveRequestForm,
 )
-from clinic.care.levels import BY_INTENSITY, Level
 from clinic.care.models import BedCapacity, DischargeRequest, TransitionRequest
+from clinic.clients.chart import load_client, render_chart
+from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import Client
-from clinic.clients.pages import load_client, render_chart
 from clinic.clients.services import open_episode
+from clinic.clients.stays import open_stay
 from clinic.clients.vocabulary import DischargeType
 from clinic.core import audit
-from clinic.core.clock import to_local
+from clinic.core.clock import clinic_today, to_local
 from clinic.core.forms import choices, commit_or_explain
-from clinic.core.templating import clinic_today
+from clinic.core.permissions import require
 from clinic.extensions import db
 
-bp = Blueprint("care", __name__)
 CENSUS_VIEWED = audit.define("census.viewed", "Census viewed")
 
 
@@ -63,7 +65,7 @@ def _names(requests: list) -> dict[int, str]:
 def _request_form(episode) -> MoveRequestForm:
     form = MoveRequestForm()
     form.to_level.choices = choices(LEVEL_OPTIONS)
-    assessments = services.recent_assessments(episode.id) if episode else []
+    assessments = move_service.recent_assessments(episode.id) if episode else []
     zone = current_app.config["CLINIC_TIMEZONE"]
     form.assessment_id.choices = [
         ("", "Choose…"),
@@ -101,7 +103,7 @@ def _page(client: Client, form=None, decision=None, status: int = 200, correctio
         client,
         "care/moves.html",
         episode=episode,
-        stay=services.open_stay(episode.id) if episode else None,
+        stay=open_stay(episode.id) if episode else None,
         requests=requests,
         pending=pending,
         names=_names(requests),
@@ -131,7 +133,7 @@ def request_move(client_id: int):
     form = _request_form(episode)
     if form.validate_on_submit() and commit_or_explain(
         form,
-        lambda: services.request_move(
+        lambda: move_service.request_move(
             episode,
             Level(form.to_level.data),
             form.justification.data,
@@ -155,7 +157,7 @@ def correct(client_id: int):
         and form.validate_on_submit()
         and commit_or_explain(
             form,
-            lambda: services.correct_level(episode, Level(form.level.data), form.reason.data),
+            lambda: move_service.correct_level(episode, Level(form.level.data), form.reason.data),
             race="The level changed at the same moment: reload the page.",
         )
     ):
@@ -190,7 +192,7 @@ def _decide(client_id: int, request_id: int, permission: str, act, done: str):
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/clear")
 def clear(client_id: int, request_id: int):
     return _decide(
-        client_id, request_id, "transition.clear", services.clear, "Medical clearance recorded."
+        client_id, request_id, "transition.clear", move_service.clear, "Medical clearance recorded."
     )
 
 
@@ -200,14 +202,16 @@ def approve(client_id: int, request_id: int):
         client_id,
         request_id,
         "transition.decide",
-        services.approve,
+        move_service.approve,
         "Move approved: the client is at the new level now.",
     )
 
 
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/decline")
 def decline(client_id: int, request_id: int):
-    return _decide(client_id, request_id, "transition.decide", services.decline, "Move declined.")
+    return _decide(
+        client_id, request_id, "transition.decide", move_service.decline, "Move declined."
+    )
 
 
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/withdraw")
@@ -216,7 +220,7 @@ def withdraw(client_id: int, request_id: int):
         client_id,
         request_id,
         "transition.request",
-        lambda found, _note: services.withdraw(found),
+        lambda found, _note: move_service.withdraw(found),
         "Request withdrawn.",
     )
 
@@ -227,7 +231,7 @@ def withdraw(client_id: int, request_id: int):
 @bp.get("/reports/census")
 @require("reports.census")
 def census():
-    figures = services.census()
+    figures = census_service.census()
     audit.record(CENSUS_VIEWED, detail={"report": "census"})
     page = render_template("care/census.html", census=figures, today=clinic_today())
     db.session.commit()
@@ -242,7 +246,7 @@ def beds():
     form.level.choices = choices((level.value, level.label) for level in bed_levels)
     if form.validate_on_submit() and commit_or_explain(
         form,
-        lambda: services.set_capacity(Level(form.level.data), form.beds.data),
+        lambda: census_service.set_capacity(Level(form.level.data), form.beds.data),
         race="The capacity was changed at the same moment: reload the page.",
     ):
         flash("Bed capacity saved.", "success")
@@ -251,7 +255,7 @@ def beds():
     page = render_template(
         "care/beds.html",
         form=form,
-        rows=[(level, current.get(level), services.beds_used(level)) for level in bed_levels],
+        rows=[(level, current.get(level), census_service.beds_used(level)) for level in bed_levels],
     )
     db.session.commit()
     return page
@@ -285,7 +289,7 @@ def _discharge_page(client: Client, form=None, decision=None, status: int = 200)
         names=_names(rows),
         form=form or _discharge_form(),
         decision=decision or DecisionForm(formdata=None),
-        discharge_assessment=services.has_signed_discharge_assessment(episode.id)
+        discharge_assessment=discharge_service.has_signed_discharge_assessment(episode.id)
         if episode
         else False,
         type_labels=DischargeType.LABELS,
@@ -308,7 +312,7 @@ def discharge(client_id: int):
     zone = current_app.config["CLINIC_TIMEZONE"]
     if form.validate_on_submit() and commit_or_explain(
         form,
-        lambda: services.request_discharge(episode, form.details(zone)),
+        lambda: discharge_service.request_discharge(episode, form.details(zone)),
         race="A discharge was requested at the same moment: reload the page.",
     ):
         flash("Discharge requested: a supervisor decides.", "success")
@@ -339,7 +343,7 @@ def approve_discharge(client_id: int, request_id: int):
     return _decide_discharge(
         client_id,
         request_id,
-        services.approve_discharge,
+        discharge_service.approve_discharge,
         "Discharge approved: the episode is closed.",
     )
 
@@ -347,5 +351,5 @@ def approve_discharge(client_id: int, request_id: int):
 @bp.post("/clients/<int:client_id>/care/discharge/<int:request_id>/decline")
 def decline_discharge(client_id: int, request_id: int):
     return _decide_discharge(
-        client_id, request_id, services.decline_discharge, "Discharge declined."
+        client_id, request_id, discharge_service.decline_discharge, "Discharge declined."
     )

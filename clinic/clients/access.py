@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from clinic.auth.models import Role
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
 
 AFTERCARE_FOLLOW_UP = timedelta(days=30)

@@ -1,15 +1,14 @@
 """Due items from admissions and access: a missing primary counselor, emergency access to review."""
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import Flask, url_for
 
 from clinic.auth.models import Role
 from clinic.clients.models import Client, EmergencyAccess, Episode
+from clinic.core.due import NOTICE, OVERDUE, DueItem, register_due_sources
 from clinic.extensions import db
-from clinic.home.due import NOTICE, OVERDUE, DueItem, due_source
 
 
-@due_source
 def primary_counselor_needed(user, today, _now) -> list[DueItem]:
     """Supervisors: open episodes with no primary counselor (overdue after a day)."""
     if Role.SUPERVISOR not in user.roles:
@@ -40,7 +39,6 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
     ]
 
 
-@due_source
 def emergency_access_to_review(user, _today, _now) -> list[DueItem]:
     """Supervisors: emergency accesses not yet reviewed (one item for all of them)."""
     if Role.SUPERVISOR not in user.roles:
@@ -60,3 +58,10 @@ def emergency_access_to_review(user, _today, _now) -> list[DueItem]:
             severity=NOTICE,
         )
     ]
+
+
+SOURCES = (primary_counselor_needed, emergency_access_to_review)
+
+
+def register(app: Flask) -> None:
+    register_due_sources(app, *SOURCES)

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from clinic.care.levels import BY_INTENSITY
+from clinic.clients.levels import BY_INTENSITY
 from clinic.clients.vocabulary import (
     ReferralSource,
     Route,

@@ -7,8 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay
+from clinic.clients.levels import Level
 from clinic.clients.vocabulary import (
     DischargeType,
     ReferralSource,
@@ -249,34 +248,3 @@ class EmergencyAccess(db.Model):
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
-
-
-# --- The episode's copies, kept by the database ----------------------------------------------
-
-EPISODE_COPIES = ("current_level", "level_since", "primary_counselor_id")
-_CHANGED_EPISODES = "clinic.changed_episodes"
-
-
-@sa.event.listens_for(sa.orm.Session, "after_flush")
-def _note_changed_episodes(session, _context) -> None:
-    """Remember the episodes whose stays or care team this flush wrote (their copies changed)."""
-    changed = {
-        record.episode_id
-        for record in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(record, LevelOfCareStay | CareTeamMember)
-    }
-    if changed:
-        session.info.setdefault(_CHANGED_EPISODES, set()).update(changed)
-
-
-@sa.event.listens_for(sa.orm.Session, "after_flush_postexec")
-def _expire_changed_episodes(session, _context) -> None:
-    """Loaded episodes (and their stays) are read again the next time they are used."""
-    changed = session.info.pop(_CHANGED_EPISODES, None)
-    if not changed:
-        return
-    for record in list(session.identity_map.values()):
-        if isinstance(record, Episode) and record.id in changed:
-            session.expire(record, EPISODE_COPIES)
-        elif isinstance(record, LevelOfCareStay) and record.episode_id in changed:
-            session.expire(record)  # a new stay ends the one before it (migration 0006)

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
 from clinic.auth.models import User
-from clinic.care.levels import BY_INTENSITY, Level
-from clinic.care.models import LevelCorrection, LevelOfCareStay
+from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
+from clinic.clients.stays import LevelCorrection, LevelOfCareStay
 from clinic.extensions import db
 
 OpenEpisode = aliased(Episode, name="open_episode")

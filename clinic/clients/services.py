@@ -12,9 +12,8 @@ from flask import g, has_request_context
 from flask_login import current_user
 
 from clinic.auth.models import Role, User, UserRole
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayReason
 from clinic.clients import access
+from clinic.clients.levels import Level
 from clinic.clients.models import (
     CareTeamMember,
     Client,
@@ -24,11 +23,11 @@ from clinic.clients.models import (
     fold_name,
     generate_mrn,
 )
+from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import TeamRole
 from clinic.core import audit
-from clinic.core.clock import utcnow
+from clinic.core.clock import clinic_today, utcnow
 from clinic.core.errors import RuleError
-from clinic.core.templating import clinic_today
 from clinic.extensions import db
 
 CLIENT_VIEWED = audit.define("client.viewed", "Client record opened")

@@ -1,15 +1,14 @@
 """Client pages: list and search, intake, the chart, demographics, admission, care team,
-emergency access. Every page loads the client through `pages.load_client`, which checks
-access, and renders through `pages.render_chart`, which audits the read."""
+emergency access. Every page loads the client through `chart.load_client`, which checks
+access, and renders through `chart.render_chart`, which audits the read."""
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from clinic.auth.models import User
-from clinic.auth.permissions import can, deny, require
-from clinic.care.levels import Level
 from clinic.clients import bp, queries, services
+from clinic.clients.chart import committed, load_client, render_chart
 from clinic.clients.forms import (
     AdmissionForm,
     CareTeamForm,
@@ -19,14 +18,15 @@ from clinic.clients.forms import (
     IntakeSearchForm,
     NewClientForm,
 )
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, fold_name
-from clinic.clients.pages import chart_tab, committed, load_client, render_chart
 from clinic.clients.services import ClientError
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
+from clinic.core.clock import clinic_today
 from clinic.core.forms import add_error, choices, commit_or_explain, save_versioned
 from clinic.core.pagination import paginate_rows
-from clinic.core.templating import clinic_today
+from clinic.core.permissions import can, deny, require
 from clinic.extensions import db
 
 
@@ -165,10 +165,6 @@ def _audit_duplicate_check(duplicates) -> None:
 
 
 # --- The chart --------------------------------------------------------------------------------
-
-
-chart_tab("clients.chart", "Overview")
-chart_tab("clients.care", "Care", section=("clients.care_", "care."))
 
 
 @bp.get("/<int:client_id>")

@@ -1,8 +1,11 @@
-"""The one source of "now" for the portal, so that tests can move time instead of sleeping."""
+"""The one source of "now" for the portal, so that tests can move time instead of sleeping, and the
+clinic's own calendar: today, and UTC instants shown in the clinic's time zone."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 
 def _system_now() -> datetime:
@@ -35,3 +38,20 @@ def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     following = date.max if day == date.max else date.fromordinal(day.toordinal() + 1)
     end = datetime(following.year, following.month, following.day, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format a UTC timestamp in the clinic's time zone; empty for None."""
+    if moment is None:
+        return ""
+    return to_local(moment, current_app.config["CLINIC_TIMEZONE"]).strftime(fmt)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day, in the clinic's time zone, of a UTC timestamp."""
+    return to_local(moment, current_app.config["CLINIC_TIMEZONE"]).date()
+
+
+def clinic_today() -> date:
+    """Today's date in the clinic's time zone."""
+    return to_local(utcnow(), current_app.config["CLINIC_TIMEZONE"]).date()

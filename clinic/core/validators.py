@@ -5,7 +5,7 @@ from datetime import date
 
 from wtforms.validators import ValidationError
 
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today
 
 
 class PhoneNumber:

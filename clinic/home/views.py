@@ -4,15 +4,14 @@ import sqlalchemy as sa
 from flask import jsonify, render_template
 from flask_login import current_user
 
-from clinic.auth.permissions import can, public, require
 from clinic.clients import queries
 from clinic.clients.services import CLIENTS_LISTED
 from clinic.core import audit
-from clinic.core.clock import utcnow
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today, utcnow
+from clinic.core.due import due_items
+from clinic.core.permissions import can, public, require
 from clinic.extensions import db
 from clinic.home import bp
-from clinic.home.due import due_items
 
 
 @bp.get("/")

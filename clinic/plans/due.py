@@ -4,14 +4,14 @@ acknowledgement or a co-signature, and reviews coming due or overdue. One query 
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 from sqlalchemy.orm import aliased
 
 from clinic.auth.models import Role
 from clinic.clients.models import Client, Episode
 from clinic.core.clock import to_local
+from clinic.core.due import DUE, NOTICE, OVERDUE, DueItem, register_due_sources
 from clinic.extensions import db
-from clinic.home.due import DUE, NOTICE, OVERDUE, DueItem, due_source
 from clinic.plans import services
 from clinic.plans.models import PlanReview, TreatmentPlan
 from clinic.plans.vocabulary import PlanStatus
@@ -25,7 +25,6 @@ def _name(preferred, first, last) -> str:
     return f"{preferred or first} {last}"
 
 
-@due_source
 def first_plan(user, _today, now) -> list[DueItem]:
     """Open episodes with no plan in force yet: due within 72 hours of the admission."""
     supervisor = Role.SUPERVISOR in user.roles
@@ -59,7 +58,6 @@ def first_plan(user, _today, now) -> list[DueItem]:
     ]
 
 
-@due_source
 def signatures(user, _today, _now) -> list[DueItem]:
     """Signed drafts: the client's acknowledgement to record (primary counselor), then the
     co-signature (supervisors)."""
@@ -112,7 +110,6 @@ def signatures(user, _today, _now) -> list[DueItem]:
     ]
 
 
-@due_source
 def reviewed_drafts(user, _today, _now) -> list[DueItem]:
     """The primary counselor's next versions started by a review and not yet signed."""
     if Role.COUNSELOR not in user.roles:
@@ -145,7 +142,6 @@ def reviewed_drafts(user, _today, _now) -> list[DueItem]:
     ]
 
 
-@due_source
 def reviews(user, today, _now) -> list[DueItem]:
     """Active plans whose review is due soon (primary counselor) or overdue (and supervisors):
     by the current level's interval, and at once after a level change."""
@@ -197,3 +193,10 @@ def reviews(user, today, _now) -> list[DueItem]:
             )
         )
     return items
+
+
+SOURCES = (first_plan, signatures, reviewed_drafts, reviews)
+
+
+def register(app: Flask) -> None:
+    register_due_sources(app, *SOURCES)

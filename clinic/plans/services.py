@@ -15,12 +15,11 @@ from clinic.assessments.models import Assessment, InstrumentResult, assessment_i
 from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import Role, User
 from clinic.auth.services import check_current_password, full_names
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Episode
 from clinic.core import audit
-from clinic.core.clock import to_local, utcnow
+from clinic.core.clock import clinic_today, to_local, utcnow
 from clinic.core.errors import RuleError
-from clinic.core.templating import clinic_today
 from clinic.extensions import db
 from clinic.plans import library, rules
 from clinic.plans.models import (

@@ -14,12 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.assessments.models import Assessment
 from clinic.assessments.placement import DIMENSIONS
-from clinic.auth.permissions import can, deny
+from clinic.clients.chart import load_client, render_chart
 from clinic.clients.models import Client, Episode
-from clinic.clients.pages import chart_tab, load_client, render_chart
 from clinic.clients.services import open_episode
+from clinic.core.clock import clinic_today
 from clinic.core.forms import add_error, commit_or_explain, save_versioned
-from clinic.core.templating import clinic_today
+from clinic.core.permissions import can, deny
 from clinic.extensions import db
 from clinic.plans import bp, library, rules, services
 from clinic.plans.forms import (
@@ -35,8 +35,6 @@ from clinic.plans.forms import (
 from clinic.plans.models import PlanProblem, TreatmentPlan
 from clinic.plans.services import NotSignable, PlanError, SignedPlanError, WrongPassword
 from clinic.plans.vocabulary import AcknowledgedHow, Modality, PlanStatus, Progress
-
-chart_tab("plans.index", "Plan", "plan.view", section="plans.")
 
 
 def _plan_url(plan: TreatmentPlan) -> str:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from clinic.care.levels import BY_INTENSITY
+from clinic.clients.levels import BY_INTENSITY
 
 UNASSIGNED = "No primary counselor"
 

@@ -4,15 +4,15 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
-from clinic.auth.permissions import deny, require
-from clinic.care.levels import BY_INTENSITY
 from clinic.clients import queries, services
 from clinic.clients.forms import EmergencyReviewForm
+from clinic.clients.levels import BY_INTENSITY
 from clinic.clients.models import EmergencyAccess
 from clinic.clients.services import ClientError
 from clinic.core import audit
+from clinic.core.clock import clinic_today
 from clinic.core.csv_export import csv_response
-from clinic.core.templating import clinic_today
+from clinic.core.permissions import deny, require
 from clinic.extensions import db
 from clinic.reports import bp
 from clinic.reports.caseload import CaseloadTable

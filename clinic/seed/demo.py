@@ -16,8 +16,7 @@ from flask import current_app
 
 from clinic.auth import accounts
 from clinic.auth.models import Role, User
-from clinic.care.levels import BY_INTENSITY, Level
-from clinic.care.models import LevelOfCareStay, StayEnd, StayReason
+from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import (
     CareTeamMember,
     Client,
@@ -26,6 +25,7 @@ from clinic.clients.models import (
     fold_name,
     luhn_check_digit,
 )
+from clinic.clients.stays import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.vocabulary import (
     DischargeType,
     ReferralSource,
@@ -35,7 +35,7 @@ from clinic.clients.vocabulary import (
     TeamRole,
     UseFrequency,
 )
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today
 from clinic.extensions import db
 from clinic.seed.demo_assessments import load_demo_assessments
 from clinic.seed.demo_moves import load_demo_moves

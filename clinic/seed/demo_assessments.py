@@ -18,9 +18,9 @@ from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.services import screening_sex
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import Role, User
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay
+from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
+from clinic.clients.stays import LevelOfCareStay
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 

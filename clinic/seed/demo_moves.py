@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from clinic.assessments.models import Assessment
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import User
-from clinic.care.levels import Level
-from clinic.care.models import BedCapacity, LevelOfCareStay, TransitionRequest
+from clinic.care.models import BedCapacity, TransitionRequest
+from clinic.clients.levels import Level
 from clinic.clients.models import Episode
+from clinic.clients.stays import LevelOfCareStay
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 

@@ -20,12 +20,11 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from clinic.auth.models import DEFAULT_PASSWORD_METHOD, Role, User, UserRole
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse, fold_name
+from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import DischargeType, SexAtBirth, Substance, TeamRole
-from clinic.core.clock import utcnow
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 from clinic.seed.demo import (
     CONTACT_FIRST_NAMES,

@@ -7,7 +7,7 @@ import pytest
 
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 

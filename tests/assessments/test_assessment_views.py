@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from clinic.assessments.models import Assessment, AssessmentAddendum, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db

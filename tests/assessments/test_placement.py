@@ -14,7 +14,7 @@ from clinic.assessments.placement import (
     Recommendation,
     recommend,
 )
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 
 ZEROS = dict.fromkeys(range(1, 7), 0)
 

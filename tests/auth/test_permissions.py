@@ -5,7 +5,9 @@ from types import SimpleNamespace
 import pytest
 
 from clinic.auth.models import Role
-from clinic.auth.permissions import RULES, can
+from clinic.core import permissions
+from clinic.core.permissions import can
+from clinic.policy import RULES
 
 ALL = set(Role)
 EXPECTED = {
@@ -22,6 +24,9 @@ EXPECTED = {
     "assessment.recommend": {Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR},
     "reports.census": {Role.SUPERVISOR, Role.ADMIN},
     "beds.manage": {Role.ADMIN},
+    "work.supervise": {Role.SUPERVISOR},
+    "work.counsel": {Role.COUNSELOR},
+    "work.medical": {Role.MEDICAL},
 }
 # Rules about one client record, tested against real records in tests/clients/test_access.py.
 OBJECT_RULES = {
@@ -48,7 +53,15 @@ OBJECT_RULES = {
     "transition.request",
     "transition.clear",
     "transition.decide",
+    "transition.withdraw",
+    "level.correct",
 }
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _policy_installed():
+    """The app factory installs the table; these tests ask the engine without an app."""
+    permissions.register(RULES)
 
 
 def staff(*roles: Role, active: bool = True):

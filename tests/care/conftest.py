@@ -8,7 +8,7 @@ import pytest
 from clinic.assessments.models import Assessment
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import User
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow

@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from clinic.assessments.vocabulary import AssessmentKind
-from clinic.care.levels import Level
-from clinic.care.models import DischargeRequest, LevelOfCareStay, RequestStatus
+from clinic.care.models import DischargeRequest, RequestStatus
 from clinic.care.transitions import DischargePlan, discharge_problems
+from clinic.clients.levels import Level
 from clinic.clients.models import Episode
+from clinic.clients.stays import LevelOfCareStay
 from clinic.extensions import db
 from tests.care.conftest import signed_assessment
 

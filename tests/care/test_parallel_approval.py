@@ -17,8 +17,9 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, RequestStatus, TransitionRequest
+from clinic.care.models import RequestStatus, TransitionRequest
+from clinic.clients.levels import Level
+from clinic.clients.stays import LevelOfCareStay
 from clinic.extensions import db
 from tests.care.test_transition_views import ask, pending
 from tests.factories import DEFAULT_PASSWORD

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clinic.care import transitions
-from clinic.care.levels import Level
 from clinic.care.transitions import Move, Situation
+from clinic.clients.levels import Level
 
 NOW = datetime(2026, 3, 2, 14, tzinfo=UTC)
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinic.care.levels import Level
-from clinic.care.models import BedCapacity, LevelOfCareStay, RequestStatus, TransitionRequest
+from clinic.care.models import BedCapacity, RequestStatus, TransitionRequest
+from clinic.clients.levels import Level
 from clinic.clients.models import Episode
+from clinic.clients.stays import LevelOfCareStay
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 from tests.care.conftest import signed_assessment
@@ -252,8 +253,8 @@ def test_move_routes_answer_each_role_as_the_table_says(client, login, users, wa
 
 
 def test_the_census_counts_a_hand_built_clinic(app, users, clients, clock):
-    from clinic.care import services
-    from clinic.core.templating import clinic_today
+    from clinic.care.census import census as count_census
+    from clinic.core.clock import clinic_today
 
     today = clinic_today()  # Monday 2 March 2026: the week starts today
     now = utcnow()
@@ -283,7 +284,7 @@ def test_the_census_counts_a_hand_built_clinic(app, users, clients, clock):
     db.session.add_all([BedCapacity(level=Level.RES, beds=2), BedCapacity(level=Level.WM, beds=3)])
     db.session.commit()
 
-    census = services.census()
+    census = count_census()
     rows = {row.level: row for row in census.rows}
     assert (rows[Level.RES].clients, rows[Level.RES].beds, rows[Level.RES].free) == (2, 2, 0)
     assert (rows[Level.WM].clients, rows[Level.WM].free) == (1, 2)

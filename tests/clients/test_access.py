@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from clinic.auth.permissions import can
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.vocabulary import TeamRole
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today
+from clinic.core.permissions import can
 
 
 @pytest.fixture

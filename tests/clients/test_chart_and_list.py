@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.core.audit import AuditEvent
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today
 from clinic.extensions import db
 
 NASTY_NAMES = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "{{7*7}}"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.clients.vocabulary import TeamRole
 
 ROLES = ["intake", "counselor", "other_counselor", "medical", "supervisor", "admin"]

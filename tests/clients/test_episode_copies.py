@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayEnd, StayReason
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Episode
+from clinic.clients.stays import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow
 from clinic.extensions import db

@@ -4,8 +4,8 @@ not a scan of every client or of the stay history (SQLite plans)."""
 import pytest
 import sqlalchemy as sa
 
-from clinic.care.levels import Level
 from clinic.clients import queries
+from clinic.clients.levels import Level
 from clinic.clients.models import Client
 from clinic.extensions import db
 

@@ -5,9 +5,8 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from clinic.care.levels import Level
-from clinic.core.clock import utcnow
-from clinic.core.templating import clinic_today
+from clinic.clients.levels import Level
+from clinic.core.clock import clinic_today, utcnow
 from tests.assessments.helpers import local
 from tests.e2e.test_staff_accounts import sign_in
 from tests.factories import DEFAULT_PASSWORD

@@ -2,9 +2,8 @@
 
 from datetime import timedelta
 
-from clinic.care.levels import Level
-from clinic.core.clock import utcnow
-from clinic.core.templating import clinic_today
+from clinic.clients.levels import Level
+from clinic.core.clock import clinic_today, utcnow
 
 
 def test_a_counselor_sees_their_caseload_with_days_at_level(client, login, users, clients):

@@ -1,8 +1,8 @@
 """Due items from treatment plans on home pages: the first plan within 72 hours, signatures
 waiting, and reviews by the level's interval."""
 
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay, StayReason
+from clinic.clients.levels import Level
+from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 from clinic.plans import services

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from clinic.auth.models import LoginFailure
 from clinic.core.audit import AuditEvent
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today
 from clinic.extensions import db
 from clinic.plans import library, services
 from clinic.plans.models import PlanObjective, PlanReview, TreatmentPlan

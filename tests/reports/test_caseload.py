@@ -3,7 +3,7 @@
 import csv
 import io
 
-from clinic.care.levels import Level
+from clinic.clients.levels import Level
 from clinic.core.csv_export import neutralise
 from clinic.reports.caseload import CaseloadTable
 

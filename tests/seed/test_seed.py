@@ -9,13 +9,12 @@ from clinic.assessments import instruments, placement
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import Role, User, UserRole
-from clinic.care.levels import Level
-from clinic.care.models import LevelOfCareStay
 from clinic.clients import access, queries
+from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, fold_name
+from clinic.clients.stays import LevelOfCareStay
 from clinic.clients.vocabulary import TeamRole
-from clinic.core.clock import utcnow
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 from clinic.plans import rules as plan_rules
 from clinic.plans import services as plan_services

@@ -1,22 +1,17 @@
-"""Who may do what: the one policy module.
+"""Who may do what: the one table of named actions, and the predicates its rules are made of.
 
-Views call `require(...)` or `can(...)`, templates call `can(...)`, so the screen and the server
-never disagree. A rule is a function of the user and, where it matters, the object acted on.
-
-Denials follow PRODUCT.md section 2: a signed-in user without the role gets 403; a record outside
-their access gets 404, so that its existence is not confirmed. Both are audited.
+The engine (`can`, `require`, `deny`) is `clinic/core/permissions.py`; the app factory hands it
+this table once. This module sits above the domains whose facts its predicates read (who sees
+which client, whether the client is in treatment, who asked for a move) and imports them at
+module level; no domain imports it. Views, templates, due sources and services all ask `can`
+with these names, so "who may do this" has one answer.
 """
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from flask import abort, g
-from flask_login import current_user
-
+from clinic.assessments.vocabulary import AssessmentKind
 from clinic.auth.models import Role
-
-Rule = Callable[[Any, Any], bool]
+from clinic.clients import access
+from clinic.clients.services import client_is_visible, open_episode
+from clinic.core.permissions import Rule
 
 
 def any_role(*roles: Role) -> Rule:
@@ -37,8 +32,6 @@ def signed_in(_user, _obj) -> bool:
 def client_visible(user, record) -> bool:
     """The client (or the client a record belongs to: anything with a `client_id`) is within
     the user's access (clients/access.py says who sees whom)."""
-    from clinic.clients.services import client_is_visible
-
     if record is None:
         return False
     return client_is_visible(user, getattr(record, "client_id", None) or record.id)
@@ -57,15 +50,11 @@ def both(*rules: Rule) -> Rule:
 
 
 def sees_clinical(user, _obj) -> bool:
-    from clinic.clients.access import sees_clinical as clinical
-
-    return clinical(user)
+    return access.sees_clinical(user)
 
 
 def _in_treatment(record) -> bool:
     """The client (of a record with a `client_id`) has an open episode."""
-    from clinic.clients.services import open_episode
-
     return open_episode(getattr(record, "client_id", None) or record.id) is not None
 
 
@@ -84,8 +73,6 @@ assessment_reader.roles = frozenset({Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, 
 def draft_for_its_writer(user, assessment) -> bool:
     """Counselors and supervisors edit any draft; intake coordinators the intake draft of an
     episode still open."""
-    from clinic.assessments.vocabulary import AssessmentKind
-
     if assessment is None or assessment.is_signed:
         return False
     if not user.roles.isdisjoint({Role.COUNSELOR, Role.SUPERVISOR}):
@@ -98,6 +85,14 @@ def draft_for_its_writer(user, assessment) -> bool:
 
 
 draft_for_its_writer.roles = frozenset({Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR})
+
+
+def asked_for_it(user, request) -> bool:
+    """Only the person who asked withdraws a request."""
+    return request is not None and request.requested_by_id == user.id
+
+
+asked_for_it.roles = frozenset({Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR})
 
 
 RULES: dict[str, Rule] = {
@@ -117,6 +112,11 @@ RULES: dict[str, Rule] = {
     "emergency.request": any_role(Role.COUNSELOR, Role.MEDICAL),
     "emergency.review": any_role(Role.SUPERVISOR),
     "caseload.own": any_role(Role.COUNSELOR, Role.MEDICAL),
+    # Whose due work a home page lists (each due source also keeps to the clients one sees):
+    # supervisors oversee every caseload, counselors and medical staff work their own.
+    "work.supervise": any_role(Role.SUPERVISOR),
+    "work.counsel": any_role(Role.COUNSELOR),
+    "work.medical": any_role(Role.MEDICAL),
     "reports.caseload": any_role(Role.SUPERVISOR, Role.ADMIN),
     # Assessments and screening instruments (clinical: never admins).
     "assessment.view": both(client_visible, assessment_reader),
@@ -136,70 +136,17 @@ RULES: dict[str, Rule] = {
     "plan.write": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
     "plan.medical": both(client_visible, any_role(Role.MEDICAL)),
     "plan.cosign": both(client_visible, any_role(Role.SUPERVISOR)),
-    # Level-of-care moves (care/transitions.py holds the rules these follow).
+    # Level-of-care moves and discharges (care/transitions.py holds the rules these follow).
     "transition.request": both(
         client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),
     "transition.clear": both(client_visible, any_role(Role.MEDICAL)),
     "transition.decide": both(client_visible, any_role(Role.SUPERVISOR)),
+    "transition.withdraw": both(client_visible, asked_for_it),
+    "level.correct": both(client_visible, any_role(Role.SUPERVISOR)),
     "reports.census": any_role(Role.SUPERVISOR, Role.ADMIN),
     "beds.manage": any_role(Role.ADMIN),
     "safety.acknowledge": both(
         client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),
 }
-
-
-def can(user: Any, action: str, obj: Any = None) -> bool:
-    """True when `user` may perform `action` (on `obj`, for rules about one record)."""
-    if action not in RULES:
-        raise KeyError(f"unknown permission {action!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return RULES[action](user, obj)
-
-
-def deny(status: int, action: str, obj: Any = None):
-    """Stop the request with 403 or 404, leaving word for the error handler to audit."""
-    g.denied_permission = {
-        "permission": action,
-        "object_type": type(obj).__name__ if obj is not None else None,
-        "object_id": str(getattr(obj, "id", "")) or None,
-    }
-    abort(status)
-
-
-def require(action: str) -> Callable:
-    """View decorator: 403 unless the signed-in user may perform `action` (no object)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not can(current_user, action):
-                deny(403, action)
-            return view(*args, **kwargs)
-
-        wrapped.required_permission = action
-        return wrapped
-
-    return decorator
-
-
-def authorize(action: str, obj: Any, *, hidden: bool = True) -> Any:
-    """Return `obj` when the user may act on it; otherwise 404 (or 403 when not `hidden`)."""
-    if obj is None:
-        abort(404)
-    if not can(current_user, action, obj):
-        deny(404 if hidden else 403, action, obj)
-    return obj
-
-
-def public(view: Callable) -> Callable:
-    """Mark a view as open without sign-in (the login page, the health check)."""
-    view.is_public = True
-    return view
-
-
-def template_can(action: str, obj: Any = None) -> bool:
-    """`can` for templates, for the signed-in user."""
-    return can(current_user, action, obj)

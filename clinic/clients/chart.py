@@ -4,14 +4,14 @@ and tabs, and the audit of the read. Used by every domain's client pages."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 
-from clinic.auth.permissions import can, deny
 from clinic.clients import queries, services
 from clinic.clients.models import Client
 from clinic.core import audit
-from clinic.core.templating import clinic_today
+from clinic.core.clock import clinic_today
+from clinic.core.permissions import can, deny
 from clinic.extensions import db
 
 
@@ -21,6 +21,7 @@ class ChartTab:
     label: str
     permission: str  # shown to users who may do this on the client
     section: str | tuple[str, ...]  # the endpoints (by prefix) where this tab is the current one
+    order: int  # left to right, smallest first
 
     def is_current(self, endpoint: str | None) -> bool:
         return endpoint is not None and (
@@ -28,17 +29,23 @@ class ChartTab:
         )
 
 
-# In display order; each domain adds its tabs with `chart_tab`.
-CHART_TABS: list[ChartTab] = []
+_TABS = "clinic.chart_tabs"
+_ALERTS = "clinic.chart_alerts"
 
 
-def chart_tab(
+def register_chart_tab(
+    app: Flask,
     endpoint: str,
     label: str,
+    *,
+    order: int,
     permission: str = "client.view",
     section: str | tuple[str, ...] | None = None,
 ) -> None:
-    CHART_TABS.append(ChartTab(endpoint, label, permission, section or endpoint + "_"))
+    """Add a tab to every client's chart (a domain's `init_app` does), placed by `order`."""
+    tabs = app.extensions.setdefault(_TABS, [])
+    tabs.append(ChartTab(endpoint, label, permission, section or endpoint + "_", order))
+    tabs.sort(key=lambda tab: tab.order)
 
 
 @dataclass(frozen=True)
@@ -48,18 +55,18 @@ class ChartAlert:
     link: str
 
 
-# Callables (client) -> list[ChartAlert] shown under the chart header on every chart page; each
-# runs one query at most and checks itself what the user may see.
-CHART_ALERTS: list[Callable[[Client], list[ChartAlert]]] = []
+ChartAlertSource = Callable[[Client], list[ChartAlert]]
 
 
-def chart_alert(source: Callable[[Client], list[ChartAlert]]) -> Callable:
-    CHART_ALERTS.append(source)
-    return source
+def register_chart_alert(app: Flask, source: ChartAlertSource) -> None:
+    """Show `source`'s alerts under the chart header on every chart page. A source runs one query
+    at most and checks itself what the user may see."""
+    app.extensions.setdefault(_ALERTS, []).append(source)
 
 
 def tabs_for(client: Client) -> list[ChartTab]:
-    return [tab for tab in CHART_TABS if can(current_user, tab.permission, client)]
+    tabs = current_app.extensions.get(_TABS, ())
+    return [tab for tab in tabs if can(current_user, tab.permission, client)]
 
 
 def load_client(client_id: int, action: str = "client.view") -> Client:
@@ -94,7 +101,11 @@ def render_chart(client: Client, template: str, **context) -> str:
             client=client,
             header=header,
             tabs=tabs_for(client),
-            chart_alerts=[alert for source in CHART_ALERTS for alert in source(client)],
+            chart_alerts=[
+                alert
+                for source in current_app.extensions.get(_ALERTS, ())
+                for alert in source(client)
+            ],
             today=clinic_today(),
             **context,
         )

@@ -1,0 +1,115 @@
+"""Beds and the live census: bed capacity set by administrators, beds in use, and the census counted
+in SQL from the episodes' current levels.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_login import current_user
+
+from clinic.care.models import BedCapacity
+from clinic.care.requests import TransitionError
+from clinic.clients.levels import BY_INTENSITY, Level
+from clinic.clients.models import Episode
+from clinic.core import audit
+from clinic.core.clock import clinic_today, utcnow
+from clinic.extensions import db
+
+BEDS_SET = audit.define("beds.set", "Bed capacity set")
+
+
+def capacity(level: Level) -> int | None:
+    if not level.info.bed_based:
+        return None
+    return db.session.scalar(sa.select(BedCapacity.beds).where(BedCapacity.level == level))
+
+
+def beds_used(level: Level) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Episode)
+        .where(Episode.discharged_on.is_(None), Episode.current_level == level)
+    )
+
+
+def set_capacity(level: Level, beds: int) -> None:
+    if not level.info.bed_based:
+        raise TransitionError(f"{level.label} has no beds.", "level")
+    row = db.session.get(BedCapacity, level)
+    before = row.beds if row else None
+    if row is None:
+        row = BedCapacity(level=level, beds=beds)
+        db.session.add(row)
+    row.beds, row.updated_by_id, row.updated_at = beds, current_user.id, utcnow()
+    audit.record(BEDS_SET, detail={"level": level.value, "beds": beds, "before": before})
+
+
+@dataclass(frozen=True)
+class CensusRow:
+    level: Level
+    clients: int
+    beds: int | None
+    average_days: float | None
+
+    @property
+    def free(self) -> int | None:
+        return None if self.beds is None else max(self.beds - self.clients, 0)
+
+
+@dataclass(frozen=True)
+class Census:
+    rows: list[CensusRow]
+    admitted_today: int
+    admitted_this_week: int
+    discharged_today: int
+    discharged_this_week: int
+
+    @property
+    def total(self) -> int:
+        return sum(row.clients for row in self.rows)
+
+
+def census(today: date | None = None) -> Census:
+    """The census now, counted in SQL from the episodes' current levels: three queries."""
+    today = today or clinic_today()
+    week_start = today - timedelta(days=today.weekday())
+    by_level = {
+        Level(level): (count, days)
+        for level, count, days in db.session.execute(
+            sa.select(
+                Episode.current_level,
+                sa.func.count(),
+                sa.func.avg(_days_since(Episode.level_since, utcnow())),
+            )
+            .where(Episode.discharged_on.is_(None), Episode.current_level.is_not(None))
+            .group_by(Episode.current_level)
+        )
+    }
+    beds = dict(db.session.execute(sa.select(BedCapacity.level, BedCapacity.beds)).all())
+    flows = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Episode.admitted_on == today),
+            sa.func.count().filter(Episode.admitted_on >= week_start),
+            sa.func.count().filter(Episode.discharged_on == today),
+            sa.func.count().filter(Episode.discharged_on >= week_start),
+        ).where(sa.or_(Episode.admitted_on >= week_start, Episode.discharged_on >= week_start))
+    ).one()
+    rows = [
+        CensusRow(
+            level,
+            by_level.get(level, (0, None))[0],
+            beds.get(level) if level.info.bed_based else None,
+            float(by_level[level][1]) if level in by_level else None,
+        )
+        for level in BY_INTENSITY
+    ]
+    return Census(rows, *flows)
+
+
+def _days_since(column, now: datetime):
+    """Days from `column` to `now`, as SQL on either database."""
+    if db.engine.dialect.name == "sqlite":
+        stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+        return sa.func.julianday(stamp) - sa.func.julianday(column)
+    return sa.extract("epoch", sa.literal(now) - column) / 86400
