@@ -18,8 +18,9 @@ from clinic.auth.models import Role, User, UserRole
 from clinic.core import audit
 from clinic.core.audit import AuditEvent
 from clinic.core.clock import local_day_bounds
-from clinic.core.forms import add_error, choices, save_versioned
+from clinic.core.forms import choices, save_versioned
 from clinic.core.permissions import require
+from clinic.core.transaction import add_error
 from clinic.extensions import db
 
 # AccountError names model fields; the forms call two of them differently.

@@ -1,8 +1,7 @@
 """Forms for instruments (built from the registry), the six-dimension assessment, safety
 acknowledgements and addenda."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -12,7 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from clinic.assessments.instruments import Instrument, Item
 from clinic.assessments.placement import DIMENSIONS, RATINGS
 from clinic.assessments.vocabulary import FINDINGS, AssessmentKind, OverrideReason
-from clinic.clients.levels import BY_INTENSITY
+from clinic.clients.levels import level_choices
+from clinic.core.clock import local_to_utc
 from clinic.core.forms import MultiCheckboxField, VersionedForm, choices
 
 NOTE_LENGTH = 10_000
@@ -65,8 +65,7 @@ class InstrumentFormBase(FlaskForm):
         return [(item, self[item_field_name(item)]) for item in self.instrument.items]
 
     def administered_at_utc(self) -> datetime:
-        zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-        return self.administered_at.data.replace(tzinfo=zone).astimezone(UTC)
+        return local_to_utc(self.administered_at.data, current_app.config["CLINIC_TIMEZONE"])
 
 
 _FORM_CLASSES: dict[str, type[InstrumentFormBase]] = {}
@@ -117,9 +116,7 @@ def _finding_field(label: str, help_text: str) -> TextAreaField:
     )
 
 
-LEVEL_OPTIONS = [("", "Not chosen yet")] + [
-    (level.value, f"{level.value} · {level.label}") for level in BY_INTENSITY
-]
+LEVEL_OPTIONS = level_choices(blank="Not chosen yet")
 REASON_OPTIONS = [("", "None: the recommended level"), *OverrideReason.choices()]
 
 

@@ -34,8 +34,9 @@ from clinic.clients.services import open_episode
 from clinic.core import audit
 from clinic.core.charts import time_chart
 from clinic.core.clock import to_local, utcnow
-from clinic.core.forms import add_error, commit_or_explain, save_versioned
+from clinic.core.forms import commit_or_explain, save_versioned
 from clinic.core.permissions import can, deny, require
+from clinic.core.transaction import add_error
 from clinic.extensions import db
 
 

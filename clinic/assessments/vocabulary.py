@@ -1,6 +1,6 @@
 """The assessment's fixed lists: kinds, statuses, override reasons, domain findings."""
 
-from clinic.clients.vocabulary import LabelledEnum
+from clinic.core.vocabulary import LabelledEnum
 
 
 class AssessmentKind(LabelledEnum):

@@ -6,11 +6,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
 
 from clinic.auth.models import LoginFailure, User, check_decoy_password, normalize_email
 from clinic.auth.throttle import ThrottlePolicy, locked_until
-from clinic.core import audit
+from clinic.core import audit, transaction
 from clinic.core.clock import utcnow
+from clinic.core.transaction import add_error
 from clinic.extensions import db
 
 LOGIN = audit.define("auth.login", "Signed in")
@@ -162,3 +164,18 @@ def full_names(user_ids) -> dict[int, str]:
         return {}
     rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted)))
     return dict(rows.all())
+
+
+def verify_signer(form: FlaskForm, actor: User, field: str = "password") -> bool:
+    """A signature's step of its own: the signer types their password again. A wrong one is
+    explained beside `field` and kept (it counts towards the sign-in throttle and is audited),
+    and the caller goes no further; the signature itself is then an ordinary `attempt`."""
+    check = check_current_password(actor, form[field].data or "")
+    if check.user is not None:
+        return True
+    words = ["That is not your password."] if check.checked else []
+    if check.locked_until is not None:
+        words.append("Too many wrong passwords: wait a while before trying again.")
+    transaction.keep()
+    add_error(form, " ".join(words) or "That is not your password.", field)
+    return False

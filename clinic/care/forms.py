@@ -1,23 +1,15 @@
 """Forms for level-of-care moves and bed capacity."""
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from clinic.clients.levels import BY_INTENSITY
-from clinic.core.forms import choices
+from clinic.clients.levels import level_choices
+from clinic.core.clock import local_to_utc
+from clinic.core.forms import choices, optional_id
 
 NOTE = 5_000
-LEVEL_OPTIONS = [("", "Choose…")] + [
-    (level.value, f"{level.value} · {level.label}") for level in BY_INTENSITY
-]
-
-
-def _optional_id(value):
-    return int(value) if value not in (None, "", "None") else None
+LEVEL_OPTIONS = level_choices(blank="Choose…")
 
 
 class MoveRequestForm(FlaskForm):
@@ -28,7 +20,7 @@ class MoveRequestForm(FlaskForm):
         render_kw={"rows": 3},
     )
     assessment_id = SelectField(
-        "Based on the assessment", coerce=_optional_id, validators=[Optional()]
+        "Based on the assessment", coerce=optional_id, validators=[Optional()]
     )
     override_reason = TextAreaField(
         "Reason, if the assessment recommends another level",
@@ -98,7 +90,7 @@ class DischargeForm(FlaskForm):
             "meetings": self.meetings.data,
             "moud_continues": {"yes": True, "no": False}.get(self.moud_continues.data),
             "moud_with": self.moud_with.data,
-            "left_at": left.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC) if left else None,
+            "left_at": local_to_utc(left, timezone) if left else None,
             "follow_up": self.follow_up.data,
         }
 

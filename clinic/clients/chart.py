@@ -3,13 +3,14 @@ and tabs, and the audit of the read. Used by every domain's client pages."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 
 from clinic.clients import queries, services
 from clinic.clients.models import Client
-from clinic.core import audit
+from clinic.core import audit, transaction
 from clinic.core.clock import clinic_today
 from clinic.core.permissions import can, deny
 from clinic.extensions import db
@@ -79,10 +80,14 @@ def load_client(client_id: int, action: str = "client.view") -> Client:
     return client
 
 
-def committed(page: str) -> str:
-    """Commit the request's audit records once the page is rendered."""
-    db.session.commit()
-    return page
+def load_owned(client: Client, record: Any, action: str = "client.view") -> Any:
+    """`record` (a plan, a result, a move... anything with a `client_id`, or None when not found)
+    when it belongs to `client`; otherwise 404, audited like any other denial, so that another
+    client's record reached through one's own client's URL is seen and its existence not told.
+    Callers load the record their own way (a whole plan tree, say) and pass it in."""
+    if record is None or getattr(record, "client_id", None) != client.id:
+        deny(404, action, record)
+    return record
 
 
 def render_chart(client: Client, template: str, **context) -> str:
@@ -95,7 +100,7 @@ def render_chart(client: Client, template: str, **context) -> str:
         detail={"page": request.endpoint},
     )
     header = queries.chart_header(client.id)
-    return committed(
+    return transaction.committed(
         render_template(
             template,
             client=client,

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from clinic.clients.levels import BY_INTENSITY
+from clinic.clients.levels import level_choices
 from clinic.clients.vocabulary import (
     ReferralSource,
     Route,
@@ -23,7 +23,7 @@ from clinic.clients.vocabulary import (
 from clinic.core.forms import LongSelect, VersionedForm, choices
 from clinic.core.validators import NotInFuture, PhoneNumber, PlausibleBirthDate, PostalCode
 
-LEVEL_CHOICES = [(level.value, f"{level.value} · {level.label}") for level in BY_INTENSITY]
+LEVEL_CHOICES = level_choices()
 SORT_CHOICES = [
     ("name", "Name"),
     ("mrn", "Record number"),

@@ -74,3 +74,10 @@ LEVELS: dict[Level, LevelInfo] = {
 
 # Most intensive first, the order the census and the reports list levels in.
 BY_INTENSITY: list[Level] = sorted(Level, key=lambda level: -level.intensity)
+
+
+def level_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select of levels, most intensive first; `blank` labels an
+    empty first choice."""
+    pairs = [(level.value, f"{level.value} · {level.label}") for level in BY_INTENSITY]
+    return [("", blank), *pairs] if blank is not None else pairs

@@ -30,6 +30,11 @@ def fold_name(*parts: str | None) -> str:
     return " ".join(plain.casefold().replace("-", " ").replace("'", "").split())
 
 
+def display_name(preferred: str | None, first: str, last: str) -> str:
+    """How staff address a client: preferred first name (else the legal one), legal last name."""
+    return f"{preferred or first} {last}"
+
+
 def generate_mrn() -> str:
     """A random 8-digit record number with a Luhn check digit (9 digits in all)."""
     body = f"{secrets.randbelow(10**8):08d}"
@@ -98,8 +103,7 @@ class Client(db.Model):
 
     @property
     def display_name(self) -> str:
-        """How staff address the client: preferred first name, legal last name."""
-        return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
+        return display_name(self.preferred_name, self.legal_first_name, self.legal_last_name)
 
     @property
     def legal_name(self) -> str:

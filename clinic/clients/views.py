@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from clinic.auth.models import User
 from clinic.clients import bp, queries, services
-from clinic.clients.chart import committed, load_client, render_chart
+from clinic.clients.chart import load_client, render_chart
 from clinic.clients.forms import (
     AdmissionForm,
     CareTeamForm,
@@ -24,9 +24,10 @@ from clinic.clients.services import ClientError
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today
-from clinic.core.forms import add_error, choices, commit_or_explain, save_versioned
+from clinic.core.forms import choices, commit_or_explain, save_versioned
 from clinic.core.pagination import paginate_rows
 from clinic.core.permissions import can, deny, require
+from clinic.core.transaction import add_error, committed
 from clinic.extensions import db
 
 

@@ -1,18 +1,6 @@
 """Coded answers used on client and admission records, with the words staff see. No Flask."""
 
-from enum import StrEnum
-
-
-class LabelledEnum(StrEnum):
-    """A StrEnum whose members carry a label for forms and pages (LABELS, set per class)."""
-
-    @property
-    def label(self) -> str:
-        return type(self).LABELS[self]  # type: ignore[attr-defined]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+from clinic.core.vocabulary import LabelledEnum
 
 
 class SexAtBirth(LabelledEnum):

@@ -26,6 +26,11 @@ def set_source(source: Callable[[], datetime] | None) -> None:
     _source = source or _system_now
 
 
+def local_to_utc(moment: datetime, timezone: str) -> datetime:
+    """A wall-clock time typed in the clinic (naive) as the aware UTC instant it names."""
+    return moment.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
 def to_local(moment: datetime, timezone: str) -> datetime:
     """Convert an aware UTC datetime to the clinic's time zone for display."""
     return moment.astimezone(ZoneInfo(timezone))

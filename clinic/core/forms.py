@@ -12,7 +12,13 @@ from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from clinic.core.errors import RuleError
+from clinic.core.transaction import add_error
 from clinic.extensions import db
+
+
+def optional_id(value) -> int | None:
+    """Coerce a select's value to a record id, with no choice made as None."""
+    return int(value) if value not in (None, "", "None") else None
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -111,11 +117,3 @@ def commit_or_explain(form: FlaskForm, change: Callable[[], object], race: str) 
     else:
         return True
     return False
-
-
-def add_error(form: FlaskForm, message: str, field: str | None = None) -> None:
-    """Show `message` beside `field`, or at the top of the form when no field is named."""
-    if field and field in form:
-        form[field].errors = [*form[field].errors, message]
-    else:
-        form.form_errors.append(message)

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from clinic.core.forms import VersionedForm, choices
+from clinic.core.forms import VersionedForm, choices, optional_id
 from clinic.core.validators import NotInFuture
 from clinic.plans.vocabulary import (
     MEDICAL_MODALITIES,
@@ -31,10 +31,6 @@ def _text(label: str, rows: int = 2, **kwargs) -> TextAreaField:
     return TextAreaField(
         label, validators=[Optional(), Length(max=TEXT)], render_kw={"rows": rows}, **kwargs
     )
-
-
-def _optional_id(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class PlanDetailsForm(VersionedForm):
@@ -67,7 +63,7 @@ class InterventionEntry(Form):
     modality = SelectField("Modality", choices=choices(MODALITY_OPTIONS), validators=[Optional()])
     frequency = StringField("Frequency", validators=[Optional(), Length(max=120)])
     responsible_id = SelectField(
-        "Responsible", coerce=_optional_id, validators=[Optional()], validate_choice=True
+        "Responsible", coerce=optional_id, validators=[Optional()], validate_choice=True
     )
     remove = BooleanField("Remove")
 
@@ -141,7 +137,7 @@ class CosignForm(VersionedForm):
 
 
 class MedicalInterventionForm(VersionedForm):
-    objective_id = SelectField("Objective", coerce=_optional_id, validators=[InputRequired()])
+    objective_id = SelectField("Objective", coerce=optional_id, validators=[InputRequired()])
     modality = SelectField(
         "Modality",
         choices=choices([(modality.value, modality.label) for modality in MEDICAL_MODALITIES]),

@@ -18,8 +18,9 @@ from clinic.clients.chart import load_client, render_chart
 from clinic.clients.models import Client, Episode
 from clinic.clients.services import open_episode
 from clinic.core.clock import clinic_today
-from clinic.core.forms import add_error, commit_or_explain, save_versioned
+from clinic.core.forms import commit_or_explain, save_versioned
 from clinic.core.permissions import can, deny
+from clinic.core.transaction import add_error
 from clinic.extensions import db
 from clinic.plans import bp, library, rules, services
 from clinic.plans.forms import (

@@ -1,6 +1,6 @@
 """Treatment plans' fixed lists: statuses, objective progress, modalities, acknowledgement."""
 
-from clinic.clients.vocabulary import LabelledEnum
+from clinic.core.vocabulary import LabelledEnum
 
 
 class PlanStatus(LabelledEnum):
