@@ -82,3 +82,59 @@ def test_episode_copies_are_filled_in_for_existing_episodes(fresh_database_url):
     finally:
         engine.dispose()
     assert tuple(copies) == ("RES", 1)
+
+
+# Every trigger the database must hold at head, per dialect, with the migration that made it.
+# SQLite drops a table's triggers with the table, so a later batch rebuild of one of these tables
+# (Alembic's way of altering a column on SQLite) would drop them silently: this list fails first.
+# A migration that adds, renames or drops a trigger updates it, and the README's table.
+TRIGGERS_AT_HEAD = {
+    "sqlite": {
+        ("audit_events", "audit_events_no_update"): "0001",
+        ("audit_events", "audit_events_no_delete"): "0001",
+        ("care_team_members", "care_team_members_refresh_episode_insert"): "0003",
+        ("care_team_members", "care_team_members_refresh_episode_update"): "0003",
+        ("care_team_members", "care_team_members_refresh_episode_delete"): "0003",
+        ("level_of_care_stays", "level_of_care_stays_refresh_episode_insert"): "0003",
+        ("level_of_care_stays", "level_of_care_stays_refresh_episode_update"): "0003",
+        ("level_of_care_stays", "level_of_care_stays_refresh_episode_delete"): "0003",
+        ("assessments", "assessments_signed_no_update"): "0004",
+        ("assessments", "assessments_signed_no_delete"): "0004",
+        ("assessment_instruments", "assessment_instruments_signed_no_insert"): "0004",
+        ("assessment_instruments", "assessment_instruments_signed_no_update"): "0004",
+        ("assessment_instruments", "assessment_instruments_signed_no_delete"): "0004",
+        ("level_of_care_stays", "level_of_care_stays_insert_guard"): "0006",
+        ("level_of_care_stays", "level_of_care_stays_close_previous"): "0006",
+        ("level_of_care_stays", "level_of_care_stays_update_guard"): "0006",
+        ("level_of_care_stays", "level_of_care_stays_no_delete"): "0006",
+        ("episodes", "episodes_no_reopening"): "0006",
+    },
+    "postgresql": {
+        ("audit_events", "audit_events_append_only"): "0001",
+        ("care_team_members", "care_team_members_refresh_episode"): "0003",
+        ("level_of_care_stays", "level_of_care_stays_refresh_episode"): "0003",
+        ("assessments", "assessments_signed_read_only"): "0004",
+        ("assessment_instruments", "assessment_instruments_signed_read_only"): "0004",
+        ("level_of_care_stays", "level_of_care_stays_guard"): "0006",
+        ("level_of_care_stays", "level_of_care_stays_one_open"): "0006",
+        ("episodes", "episodes_one_open_stay"): "0006",
+    },
+}
+TRIGGERS_QUERY = {
+    "sqlite": "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'",
+    "postgresql": "SELECT DISTINCT event_object_table, trigger_name"
+    " FROM information_schema.triggers WHERE trigger_schema = current_schema()",
+}
+
+
+def test_the_database_holds_every_trigger_expected_at_head(fresh_database_url):
+    upgrade = flask_db(fresh_database_url, "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    engine = sa.create_engine(fresh_database_url)
+    try:
+        dialect = engine.dialect.name
+        with engine.connect() as connection:
+            found = {tuple(row) for row in connection.exec_driver_sql(TRIGGERS_QUERY[dialect])}
+    finally:
+        engine.dispose()
+    assert found == set(TRIGGERS_AT_HEAD[dialect])
