@@ -138,3 +138,11 @@ def test_the_database_holds_every_trigger_expected_at_head(fresh_database_url):
     finally:
         engine.dispose()
     assert found == set(TRIGGERS_AT_HEAD[dialect])
+
+
+def test_the_history_has_exactly_one_head():
+    """Domains written in parallel re-point their first revision at the other's head, never
+    leave two heads for `alembic merge` (README, "Migrations")."""
+    heads = flask_db("sqlite://", "heads")
+    assert heads.returncode == 0, heads.stderr
+    assert len([line for line in heads.stdout.splitlines() if "(head)" in line]) == 1
