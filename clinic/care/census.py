@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_login import current_user
 
+from clinic.auth.models import User
 from clinic.care.models import BedCapacity
 from clinic.care.requests import TransitionError
 from clinic.clients.levels import BY_INTENSITY, Level
@@ -33,7 +33,8 @@ def beds_used(level: Level) -> int:
     )
 
 
-def set_capacity(level: Level, beds: int) -> None:
+def set_capacity(level: Level, beds: int, *, actor: User) -> None:
+    """An administrator sets how many beds a bed-based level has."""
     if not level.info.bed_based:
         raise TransitionError(f"{level.label} has no beds.", "level")
     row = db.session.get(BedCapacity, level)
@@ -41,8 +42,10 @@ def set_capacity(level: Level, beds: int) -> None:
     if row is None:
         row = BedCapacity(level=level, beds=beds)
         db.session.add(row)
-    row.beds, row.updated_by_id, row.updated_at = beds, current_user.id, utcnow()
-    audit.record(BEDS_SET, detail={"level": level.value, "beds": beds, "before": before})
+    row.beds, row.updated_by_id, row.updated_at = beds, actor.id, utcnow()
+    audit.record(
+        BEDS_SET, detail={"level": level.value, "beds": beds, "before": before}, user=actor
+    )
 
 
 @dataclass(frozen=True)

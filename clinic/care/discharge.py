@@ -4,10 +4,10 @@ decision, which closes the episode and ends its open stay. Every change is audit
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_login import current_user
 
 from clinic.assessments.models import Assessment
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
+from clinic.auth.models import User
 from clinic.care import transitions
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
 from clinic.care.requests import TransitionError, decide_while_pending
@@ -16,6 +16,8 @@ from clinic.clients.stays import StayEnd, open_stay
 from clinic.clients.vocabulary import DischargeType
 from clinic.core import audit
 from clinic.core.clock import to_local, utcnow
+from clinic.core.permissions import can
+from clinic.core.text import clean_text
 from clinic.extensions import db
 
 DISCHARGE_REQUESTED = audit.define("discharge.requested", "Discharge requested")
@@ -64,9 +66,9 @@ def _discharge_plan(row: DischargeRequest) -> transitions.DischargePlan:
     )
 
 
-def request_discharge(episode: Episode, details: dict) -> DischargeRequest:
+def request_discharge(episode: Episode, details: dict, *, actor: User) -> DischargeRequest:
     """Ask to discharge: the type decides what the request must hold (transitions.py)."""
-    if not transitions.may_request(current_user.roles):
+    if not can(actor, "transition.request", episode):
         raise TransitionError("Your role does not request discharges.")
     if not episode.is_open:
         raise TransitionError("The episode is closed already.")
@@ -84,8 +86,8 @@ def request_discharge(episode: Episode, details: dict) -> DischargeRequest:
     row = DischargeRequest(
         client_id=episode.client_id,
         episode_id=episode.id,
-        requested_by_id=current_user.id,
-        **{key: _clean(value) for key, value in details.items()},
+        requested_by_id=actor.id,
+        **{key: clean_text(value) for key, value in details.items()},
     )
     problems = transitions.discharge_problems(_discharge_plan(row))
     if problems:
@@ -100,28 +102,28 @@ def request_discharge(episode: Episode, details: dict) -> DischargeRequest:
         target=row,
         client_id=episode.client_id,
         detail={"type": row.discharge_type},
+        user=actor,
     )
     return row
 
 
-def approve_discharge(row: DischargeRequest, note: str | None) -> None:
+def approve_discharge(row: DischargeRequest, note: str | None, *, actor: User) -> None:
     """The episode closes and its open stay ends, in this transaction."""
-    if not transitions.may_approve(current_user.roles):
+    if not can(actor, "transition.decide", row):
         raise TransitionError("Discharges are approved by a supervisor.")
-    if row.requested_by_id == current_user.id:
-        raise TransitionError(
-            "A request is approved by another supervisor than the one who made it."
-        )
-    problems = transitions.discharge_problems(_discharge_plan(row))
+    problems = [
+        *transitions.four_eyes_problems(row.requested_by_id, actor.id),
+        *(message for _field, message in transitions.discharge_problems(_discharge_plan(row))),
+    ]
     if problems:
-        raise TransitionError(problems[0][1])
+        raise TransitionError(problems[0])
     now = utcnow()
     decide_while_pending(
         row,
         status=RequestStatus.APPROVED,
-        decided_by_id=current_user.id,
+        decided_by_id=actor.id,
         decided_at=now,
-        decision_note=(note or "").strip() or None,
+        decision_note=clean_text(note),
     )
     episode = db.session.get(Episode, row.episode_id)
     ended = row.left_at or now
@@ -154,24 +156,22 @@ def approve_discharge(row: DischargeRequest, note: str | None) -> None:
         target=row,
         client_id=row.client_id,
         detail={"type": row.discharge_type, "episode": episode.id},
+        user=actor,
     )
 
 
-def decline_discharge(row: DischargeRequest, note: str) -> None:
-    if not transitions.may_approve(current_user.roles):
+def decline_discharge(row: DischargeRequest, note: str | None, *, actor: User) -> None:
+    """A supervisor declines, saying why: the episode stays open."""
+    if not can(actor, "transition.decide", row):
         raise TransitionError("Discharges are declined by a supervisor.")
-    note = (note or "").strip()
+    note = clean_text(note)
     if not note:
         raise TransitionError("Say why the discharge is declined.", "note")
     decide_while_pending(
         row,
         status=RequestStatus.DECLINED,
-        decided_by_id=current_user.id,
+        decided_by_id=actor.id,
         decided_at=utcnow(),
         decision_note=note,
     )
-    audit.record(DISCHARGE_DECLINED, target=row, client_id=row.client_id)
-
-
-def _clean(value):
-    return (value.strip() or None) if isinstance(value, str) else value
+    audit.record(DISCHARGE_DECLINED, target=row, client_id=row.client_id, user=actor)

@@ -6,27 +6,23 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 
-from clinic.auth.models import Role
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
 from clinic.clients.levels import Level
-from clinic.clients.models import Client, Episode
+from clinic.clients.models import Client, Episode, display_name
 from clinic.clients.services import visible_clause
 from clinic.core.clock import to_local
 from clinic.core.due import DUE, NOTICE, DueItem, register_due_sources
+from clinic.core.permissions import can
 from clinic.extensions import db
 
 CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
 
 
-def _name(preferred, first, last) -> str:
-    return f"{preferred or first} {last}"
-
-
 def pending_moves(user, _today, _now) -> list[DueItem]:
     """Supervisors: every move waiting for a decision. Medical staff: moves out of withdrawal
     management waiting for their clearance, for clients they see."""
-    supervisor = Role.SUPERVISOR in user.roles
-    medical = Role.MEDICAL in user.roles
+    supervisor = can(user, "work.supervise")
+    medical = can(user, "work.medical")
     if not supervisor and not medical:
         return []
     waiting_clearance = sa.and_(
@@ -62,7 +58,7 @@ def pending_moves(user, _today, _now) -> list[DueItem]:
             ),
             url=url_for("care.moves", client_id=client_id),
             severity=DUE,
-            client_name=_name(preferred, first, last),
+            client_name=display_name(preferred, first, last),
             due=to_local(requested_at, zone).date(),
             client_id=client_id,
         )
@@ -72,7 +68,7 @@ def pending_moves(user, _today, _now) -> list[DueItem]:
 
 def past_typical_stay(user, today, now) -> list[DueItem]:
     """The primary counselor's clients who have been at their level longer than is typical."""
-    if Role.COUNSELOR not in user.roles:
+    if not can(user, "work.counsel"):
         return []
     rows = db.session.execute(
         sa.select(*CLIENT_NAME, Episode.current_level, Episode.level_since)
@@ -93,7 +89,7 @@ def past_typical_stay(user, today, now) -> list[DueItem]:
                 title=f"Past the typical stay at {level.value} ({level.info.typical_stay})",
                 url=url_for("care.moves", client_id=client_id),
                 severity=NOTICE,
-                client_name=_name(preferred, first, last),
+                client_name=display_name(preferred, first, last),
                 due=to_local(since + timedelta(days=limit), zone).date(),
                 client_id=client_id,
             )
@@ -103,7 +99,7 @@ def past_typical_stay(user, today, now) -> list[DueItem]:
 
 def pending_discharges(user, _today, _now) -> list[DueItem]:
     """Supervisors: discharges waiting for a decision."""
-    if Role.SUPERVISOR not in user.roles:
+    if not can(user, "work.supervise"):
         return []
     rows = db.session.execute(
         sa.select(*CLIENT_NAME, DischargeRequest.requested_at)
@@ -118,7 +114,7 @@ def pending_discharges(user, _today, _now) -> list[DueItem]:
             title="Discharge to decide",
             url=url_for("care.discharge", client_id=client_id),
             severity=DUE,
-            client_name=_name(preferred, first, last),
+            client_name=display_name(preferred, first, last),
             due=to_local(requested_at, zone).date(),
             client_id=client_id,
         )

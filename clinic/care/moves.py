@@ -8,10 +8,10 @@ changes a row; the database ends the previous stay itself (migration 0006).
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_login import current_user
 
 from clinic.assessments.models import Assessment
 from clinic.assessments.vocabulary import AssessmentStatus
+from clinic.auth.models import User
 from clinic.care import transitions
 from clinic.care.census import beds_used, capacity
 from clinic.care.discharge import pending_discharge
@@ -22,6 +22,8 @@ from clinic.clients.models import Episode
 from clinic.clients.stays import LevelCorrection, LevelOfCareStay, StayReason, open_stay
 from clinic.core import audit
 from clinic.core.clock import utcnow
+from clinic.core.permissions import can
+from clinic.core.text import clean_text
 from clinic.extensions import db
 
 TRANSITION_REQUESTED = audit.define("transition.requested", "Level-of-care move requested")
@@ -37,6 +39,9 @@ TRANSITION_DECLINED = audit.define("transition.declined", "Level-of-care move de
 
 
 TRANSITION_WITHDRAWN = audit.define("transition.withdrawn", "Level-of-care move withdrawn")
+
+
+LEVEL_CORRECTED = audit.define("level.corrected", "Level of care corrected")
 
 
 STAY_REASON = {
@@ -95,9 +100,11 @@ def request_move(
     justification: str,
     assessment_id: int | None,
     override_reason: str | None,
+    *,
+    actor: User,
 ) -> TransitionRequest:
     """A counselor, medical user or supervisor asks to move the client."""
-    if not transitions.may_request(current_user.roles):
+    if not can(actor, "transition.request", episode):
         raise TransitionError("Your role does not request moves between levels.")
     if not episode.is_open:
         raise TransitionError("The episode is closed.")
@@ -119,10 +126,10 @@ def request_move(
         to_level=to_level,
         justification=(justification or "").strip(),
         assessment_id=assessment.id if assessment else None,
-        override_reason=(override_reason or "").strip() or None,
-        requested_by_id=current_user.id,
+        override_reason=clean_text(override_reason),
+        requested_by_id=actor.id,
     )
-    problems = transitions.request_problems(_situation(draft, assessment, current_user.id))
+    problems = transitions.request_problems(_situation(draft, assessment, actor.id))
     if problems:
         field, message = problems[0]
         raise TransitionError(message, field)
@@ -136,13 +143,14 @@ def request_move(
         target=draft,
         client_id=episode.client_id,
         detail={"from": stay.level.value, "to": to_level.value, "move": move.value},
+        user=actor,
     )
     return draft
 
 
-def clear(request_row: TransitionRequest, note: str | None) -> None:
+def clear(request_row: TransitionRequest, note: str | None, *, actor: User) -> None:
     """A medical user clears the client to leave withdrawal management."""
-    if not transitions.may_clear(current_user.roles):
+    if not can(actor, "transition.clear", request_row):
         raise TransitionError("Medical clearance is recorded by medical staff.")
     if not transitions.needs_medical_clearance(request_row.from_level, request_row.to_level):
         raise TransitionError("This move needs no medical clearance.")
@@ -151,17 +159,19 @@ def clear(request_row: TransitionRequest, note: str | None) -> None:
     decide_while_pending(
         request_row,
         TransitionRequest.cleared_at.is_(None),
-        cleared_by_id=current_user.id,
+        cleared_by_id=actor.id,
         cleared_at=utcnow(),
-        clearance_note=(note or "").strip() or None,
+        clearance_note=clean_text(note),
     )
-    audit.record(TRANSITION_CLEARED, target=request_row, client_id=request_row.client_id)
+    audit.record(
+        TRANSITION_CLEARED, target=request_row, client_id=request_row.client_id, user=actor
+    )
 
 
-def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay:
+def approve(request_row: TransitionRequest, note: str | None, *, actor: User) -> LevelOfCareStay:
     """A supervisor approves: the request is decided and the next stay opens (ending the open
     one) in this transaction."""
-    if not transitions.may_approve(current_user.roles):
+    if not can(actor, "transition.decide", request_row):
         raise TransitionError("Moves are approved by a supervisor.")
     if request_row.status != RequestStatus.PENDING:
         raise TransitionError("This request is no longer waiting for a decision.")
@@ -174,7 +184,7 @@ def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay
     )
     assessment = db.session.get(Assessment, request_row.assessment_id)
     problems = transitions.approval_problems(
-        _situation(request_row, assessment, request_row.requested_by_id), current_user.id
+        _situation(request_row, assessment, request_row.requested_by_id), actor.id
     )
     if problems:
         raise TransitionError(" ".join(problems))
@@ -185,9 +195,9 @@ def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay
     decide_while_pending(
         request_row,
         status=RequestStatus.APPROVED,
-        decided_by_id=current_user.id,
+        decided_by_id=actor.id,
         decided_at=now,
-        decision_note=(note or "").strip() or None,
+        decision_note=clean_text(note),
     )
     move = transitions.move_between(Level(request_row.from_level), Level(request_row.to_level))
     following = LevelOfCareStay(
@@ -196,7 +206,7 @@ def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay
         started_at=max(now, stay.started_at),
         reason=STAY_REASON[move],
         requested_by_id=request_row.requested_by_id,
-        approved_by_id=current_user.id,
+        approved_by_id=actor.id,
     )
     db.session.add(following)
     db.session.flush()
@@ -211,43 +221,49 @@ def approve(request_row: TransitionRequest, note: str | None) -> LevelOfCareStay
         target=request_row,
         client_id=request_row.client_id,
         detail={"from": stay.level.value, "to": following.level.value, "move": move.value},
+        user=actor,
     )
     return following
 
 
-def decline(request_row: TransitionRequest, note: str) -> None:
-    if not transitions.may_approve(current_user.roles):
+def decline(request_row: TransitionRequest, note: str | None, *, actor: User) -> None:
+    """A supervisor declines, saying why: the client stays where they are."""
+    if not can(actor, "transition.decide", request_row):
         raise TransitionError("Moves are declined by a supervisor.")
-    note = (note or "").strip()
+    note = clean_text(note)
     if not note:
         raise TransitionError("Say why the move is declined.", "note")
     decide_while_pending(
         request_row,
         status=RequestStatus.DECLINED,
-        decided_by_id=current_user.id,
+        decided_by_id=actor.id,
         decided_at=utcnow(),
         decision_note=note,
     )
-    audit.record(TRANSITION_DECLINED, target=request_row, client_id=request_row.client_id)
+    audit.record(
+        TRANSITION_DECLINED, target=request_row, client_id=request_row.client_id, user=actor
+    )
 
 
-def withdraw(request_row: TransitionRequest) -> None:
-    if request_row.requested_by_id != current_user.id:
+def withdraw(request_row: TransitionRequest, *, actor: User) -> None:
+    """The person who asked takes the request back."""
+    if not can(actor, "transition.withdraw", request_row):
         raise TransitionError("Only the person who asked withdraws a request.")
     decide_while_pending(request_row, status=RequestStatus.WITHDRAWN, decided_at=utcnow())
-    audit.record(TRANSITION_WITHDRAWN, target=request_row, client_id=request_row.client_id)
+    audit.record(
+        TRANSITION_WITHDRAWN, target=request_row, client_id=request_row.client_id, user=actor
+    )
 
 
-LEVEL_CORRECTED = audit.define("level.corrected", "Level of care corrected")
-
-
-def correct_level(episode: Episode, level: Level, reason: str) -> LevelOfCareStay:
+def correct_level(
+    episode: Episode, level: Level, reason: str | None, *, actor: User
+) -> LevelOfCareStay:
     """A supervisor corrects the level on record: a new entry, from now, with the reason."""
-    if not transitions.may_approve(current_user.roles):
+    if not can(actor, "level.correct", episode):
         raise TransitionError("Only a supervisor corrects the level on record.")
     if not episode.is_open:
         raise TransitionError("The episode is closed.")
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise TransitionError("Say why the level on record is wrong.", "reason")
     stay = open_stay(episode.id)  # None when the record lost it: the correction restores it
@@ -259,14 +275,14 @@ def correct_level(episode: Episode, level: Level, reason: str) -> LevelOfCareSta
         level=level,
         started_at=max(now, stay.started_at) if stay else now,
         reason=STAY_REASON[transitions.move_between(stay.level if stay else level, level)],
-        requested_by_id=current_user.id,
-        approved_by_id=current_user.id,
+        requested_by_id=actor.id,
+        approved_by_id=actor.id,
     )
     db.session.add(corrected)
     db.session.flush()
     db.session.add(
         LevelCorrection(
-            stay_id=corrected.id, reason=reason, corrected_by_id=current_user.id, corrected_at=now
+            stay_id=corrected.id, reason=reason, corrected_by_id=actor.id, corrected_at=now
         )
     )
     audit.record(
@@ -274,5 +290,6 @@ def correct_level(episode: Episode, level: Level, reason: str) -> LevelOfCareSta
         target=corrected,
         client_id=episode.client_id,
         detail={"from": stay.level.value if stay else None, "to": level.value},
+        user=actor,
     )
     return corrected

@@ -1,6 +1,7 @@
 """The rules of moving between levels of care (CLINICAL.md section 1, PRODUCT.md section 4),
-with no Flask and no database: which moves there are, who may request and approve them, and
-what each needs before a supervisor may approve it."""
+with no Flask and no database: which moves there are, what each needs before a supervisor may
+approve it, and the four-eyes rule moves and discharges share. Who may request, clear and decide
+is the policy's (clinic/policy.py: transition.request, transition.clear, transition.decide)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,10 +9,6 @@ from enum import StrEnum
 
 from clinic.clients.levels import Level
 
-# Role names (the auth.models.Role values; strings keep this module free of the database).
-REQUESTERS = frozenset({"counselor", "medical", "supervisor"})
-APPROVERS = frozenset({"supervisor"})
-CLEARANCE = frozenset({"medical"})
 ASSESSMENT_WITHIN = timedelta(days=7)
 
 
@@ -35,16 +32,12 @@ def move_between(current: Level, target: Level) -> Move:
     return Move.LATERAL
 
 
-def may_request(roles) -> bool:
-    return not REQUESTERS.isdisjoint(roles)
-
-
-def may_approve(roles) -> bool:
-    return not APPROVERS.isdisjoint(roles)
-
-
-def may_clear(roles) -> bool:
-    return not CLEARANCE.isdisjoint(roles)
+def four_eyes_problems(requested_by: int, approver: int) -> list[str]:
+    """A request (a move, a discharge) is approved by another supervisor than the one who made
+    it."""
+    if approver == requested_by:
+        return ["A request is approved by another supervisor than the one who made it."]
+    return []
 
 
 def needs_medical_clearance(current: Level, target: Level) -> bool:
@@ -104,9 +97,7 @@ def request_problems(situation: Situation) -> list[tuple[str | None, str]]:
 def approval_problems(situation: Situation, approver: int) -> list[str]:
     """What stops a supervisor from approving now (the request itself, with its assessment,
     was checked when it was made)."""
-    found = []
-    if approver == situation.requested_by:
-        found.append("A request is approved by another supervisor than the one who made it.")
+    found = four_eyes_problems(situation.requested_by, approver)
     if needs_medical_clearance(situation.current, situation.target) and not situation.cleared:
         found.append("Leaving withdrawal management needs medical clearance first.")
     full = situation.beds is not None and situation.beds_used >= situation.beds

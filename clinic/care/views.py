@@ -1,11 +1,18 @@
-"""Moves between levels of care (under the chart's Care tab), the live census, bed capacity.
+"""Moves between levels of care and discharge (under the chart's Care tab), the live census,
+bed capacity.
 
 Client pages load the client through `load_client` and render through `render_chart` (the
-audited read). A request named in the URL must belong to the client in the URL.
+audited read). A request named in the URL must belong to the client in the URL (`load_owned`).
+Every change commits through `attempt`; a decision on a move or a discharge is one form (one
+note, one button per decision), and its refusals show beside the note or at the top of the form.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from clinic.auth.services import full_names
 from clinic.care import bp, transitions
@@ -20,8 +27,8 @@ from clinic.care.forms import (
     DischargeForm,
     MoveRequestForm,
 )
-from clinic.care.models import BedCapacity, DischargeRequest, TransitionRequest
-from clinic.clients.chart import load_client, render_chart
+from clinic.care.models import BedCapacity, DischargeRequest, RequestStatus, TransitionRequest
+from clinic.clients.chart import load_client, load_owned, render_chart
 from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import Client
 from clinic.clients.services import open_episode
@@ -29,8 +36,9 @@ from clinic.clients.stays import open_stay
 from clinic.clients.vocabulary import DischargeType
 from clinic.core import audit
 from clinic.core.clock import clinic_today, to_local
-from clinic.core.forms import choices, commit_or_explain
+from clinic.core.forms import choices
 from clinic.core.permissions import require
+from clinic.core.transaction import attempt, committed
 from clinic.extensions import db
 
 CENSUS_VIEWED = audit.define("census.viewed", "Census viewed")
@@ -95,7 +103,7 @@ def _page(client: Client, form=None, decision=None, status: int = 200, correctio
         (
             row
             for row in requests
-            if row.status.value == "pending" and episode and row.episode_id == episode.id
+            if row.status == RequestStatus.PENDING and episode and row.episode_id == episode.id
         ),
         None,
     )
@@ -119,19 +127,21 @@ def _page(client: Client, form=None, decision=None, status: int = 200, correctio
 
 @bp.get("/clients/<int:client_id>/care/moves")
 def moves(client_id: int):
+    """The client's moves between levels: the one waiting, the request form, the history."""
     client = load_client(client_id, "client.clinical")
     return _page(client)
 
 
 @bp.post("/clients/<int:client_id>/care/moves")
 def request_move(client_id: int):
+    """Ask to move the client to another level of care; a supervisor decides."""
     client = load_client(client_id, "transition.request")
     episode = open_episode(client.id)
     if episode is None:
         flash("The client has no open episode.", "warning")
         return redirect(_moves_url(client))
     form = _request_form(episode)
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
         lambda: move_service.request_move(
             episode,
@@ -139,6 +149,7 @@ def request_move(client_id: int):
             form.justification.data,
             form.assessment_id.data,
             form.override_reason.data,
+            actor=current_user,
         ),
         race="A move was requested at the same moment: reload the page.",
     ):
@@ -149,15 +160,18 @@ def request_move(client_id: int):
 
 @bp.post("/clients/<int:client_id>/care/corrections")
 def correct(client_id: int):
+    """A supervisor corrects the level on record, with the reason, as a new entry."""
     client = load_client(client_id, "transition.decide")
     episode = open_episode(client.id)
     form = _correction_form()
     if (
         episode is not None
         and form.validate_on_submit()
-        and commit_or_explain(
+        and attempt(
             form,
-            lambda: move_service.correct_level(episode, Level(form.level.data), form.reason.data),
+            lambda: move_service.correct_level(
+                episode, Level(form.level.data), form.reason.data, actor=current_user
+            ),
             race="The level changed at the same moment: reload the page.",
         )
     ):
@@ -166,39 +180,56 @@ def correct(client_id: int):
     return _page(client, correction=form)
 
 
-def _load_request(client: Client, request_id: int) -> TransitionRequest:
-    found = db.session.get(TransitionRequest, request_id)
-    if found is None or found.client_id != client.id:
-        abort(404)
-    return found
+@dataclass(frozen=True)
+class Decisions:
+    """Where the decisions on one kind of request (moves, discharges) load, land and show."""
+
+    model: type
+    endpoint: str  # the page of the requests, where a decision returns
+    page: Callable  # renders that page again with the decision form and its errors
+    race: str
 
 
-def _decide(client_id: int, request_id: int, permission: str, act, done: str):
+def _decide(kind: Decisions, client_id: int, request_id: int, permission: str, act, done: str):
+    """Apply `act(request, note, actor=...)` to the client's request, named in the URL: redirect
+    with `done` when it lands, else the page again with the refusal on the decision form."""
     client = load_client(client_id, permission)
-    found = _load_request(client, request_id)
+    row = load_owned(client, db.session.get(kind.model, request_id), permission)
     form = DecisionForm()
-    if form.validate_on_submit() and commit_or_explain(
-        form,
-        lambda: act(found, form.note.data),
-        race="This request was decided at the same moment: reload the page.",
+    if form.validate_on_submit() and attempt(
+        form, lambda: act(row, form.note.data, actor=current_user), race=kind.race
     ):
         flash(done, "success")
-        return redirect(_moves_url(client))
-    for message in [*form.form_errors, *form.note.errors]:
-        flash(message, "danger")
-    return _page(client, decision=form, status=409 if form.form_errors else 200)
+        return redirect(url_for(kind.endpoint, client_id=client.id))
+    return kind.page(client, decision=form, status=409 if form.form_errors else 200)
+
+
+MOVES = Decisions(
+    TransitionRequest,
+    "care.moves",
+    _page,
+    "This request was decided at the same moment: reload the page.",
+)
 
 
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/clear")
 def clear(client_id: int, request_id: int):
+    """Medical staff clear the client to leave withdrawal management."""
     return _decide(
-        client_id, request_id, "transition.clear", move_service.clear, "Medical clearance recorded."
+        MOVES,
+        client_id,
+        request_id,
+        "transition.clear",
+        move_service.clear,
+        "Medical clearance recorded.",
     )
 
 
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/approve")
 def approve(client_id: int, request_id: int):
+    """A supervisor approves the move: the client is at the new level from now."""
     return _decide(
+        MOVES,
         client_id,
         request_id,
         "transition.decide",
@@ -209,18 +240,21 @@ def approve(client_id: int, request_id: int):
 
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/decline")
 def decline(client_id: int, request_id: int):
+    """A supervisor declines the move, saying why."""
     return _decide(
-        client_id, request_id, "transition.decide", move_service.decline, "Move declined."
+        MOVES, client_id, request_id, "transition.decide", move_service.decline, "Move declined."
     )
 
 
 @bp.post("/clients/<int:client_id>/care/moves/<int:request_id>/withdraw")
 def withdraw(client_id: int, request_id: int):
+    """The person who asked for the move takes it back."""
     return _decide(
+        MOVES,
         client_id,
         request_id,
         "transition.request",
-        lambda found, _note: move_service.withdraw(found),
+        lambda row, _note, *, actor: move_service.withdraw(row, actor=actor),
         "Request withdrawn.",
     )
 
@@ -231,34 +265,38 @@ def withdraw(client_id: int, request_id: int):
 @bp.get("/reports/census")
 @require("reports.census")
 def census():
+    """The live census: clients and free beds by level, admissions and discharges this week."""
     figures = census_service.census()
     audit.record(CENSUS_VIEWED, detail={"report": "census"})
-    page = render_template("care/census.html", census=figures, today=clinic_today())
-    db.session.commit()
-    return page
+    return committed(render_template("care/census.html", census=figures, today=clinic_today()))
 
 
 @bp.route("/admin/beds", methods=["GET", "POST"])
 @require("beds.manage")
 def beds():
+    """Administrators set the bed capacity of each bed-based level."""
     form = BedsForm()
     bed_levels = [level for level in BY_INTENSITY if level.info.bed_based]
     form.level.choices = choices((level.value, level.label) for level in bed_levels)
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
-        lambda: census_service.set_capacity(Level(form.level.data), form.beds.data),
+        lambda: census_service.set_capacity(
+            Level(form.level.data), form.beds.data, actor=current_user
+        ),
         race="The capacity was changed at the same moment: reload the page.",
     ):
         flash("Bed capacity saved.", "success")
         return redirect(url_for("care.beds"))
     current = dict(db.session.execute(sa.select(BedCapacity.level, BedCapacity.beds)).all())
-    page = render_template(
-        "care/beds.html",
-        form=form,
-        rows=[(level, current.get(level), census_service.beds_used(level)) for level in bed_levels],
+    return committed(
+        render_template(
+            "care/beds.html",
+            form=form,
+            rows=[
+                (level, current.get(level), census_service.beds_used(level)) for level in bed_levels
+            ],
+        )
     )
-    db.session.commit()
-    return page
 
 
 # --- Discharge --------------------------------------------------------------------------------
@@ -279,7 +317,7 @@ def _discharge_page(client: Client, form=None, decision=None, status: int = 200)
             .order_by(DischargeRequest.requested_at.desc())
         )
     )
-    pending = next((row for row in rows if row.status.value == "pending"), None)
+    pending = next((row for row in rows if row.status == RequestStatus.PENDING), None)
     page = render_chart(
         client,
         "care/discharge.html",
@@ -299,6 +337,7 @@ def _discharge_page(client: Client, form=None, decision=None, status: int = 200)
 
 @bp.route("/clients/<int:client_id>/care/discharge", methods=["GET", "POST"])
 def discharge(client_id: int):
+    """The client's discharge: the request waiting, the form to request one, past requests."""
     client = load_client(
         client_id, "transition.request" if request.method == "POST" else "client.clinical"
     )
@@ -310,9 +349,11 @@ def discharge(client_id: int):
         flash("The client has no open episode.", "warning")
         return redirect(url_for("care.discharge", client_id=client.id))
     zone = current_app.config["CLINIC_TIMEZONE"]
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
-        lambda: discharge_service.request_discharge(episode, form.details(zone)),
+        lambda: discharge_service.request_discharge(
+            episode, form.details(zone), actor=current_user
+        ),
         race="A discharge was requested at the same moment: reload the page.",
     ):
         flash("Discharge requested: a supervisor decides.", "success")
@@ -320,29 +361,22 @@ def discharge(client_id: int):
     return _discharge_page(client, form=form)
 
 
-def _decide_discharge(client_id: int, request_id: int, act, done: str):
-    client = load_client(client_id, "transition.decide")
-    row = db.session.get(DischargeRequest, request_id)
-    if row is None or row.client_id != client.id:
-        abort(404)
-    form = DecisionForm()
-    if form.validate_on_submit() and commit_or_explain(
-        form,
-        lambda: act(row, form.note.data),
-        race="This discharge was decided at the same moment: reload the page.",
-    ):
-        flash(done, "success")
-        return redirect(url_for("care.discharge", client_id=client.id))
-    for message in [*form.form_errors, *form.note.errors]:
-        flash(message, "danger")
-    return _discharge_page(client, decision=form, status=409 if form.form_errors else 200)
+DISCHARGES = Decisions(
+    DischargeRequest,
+    "care.discharge",
+    _discharge_page,
+    "This discharge was decided at the same moment: reload the page.",
+)
 
 
 @bp.post("/clients/<int:client_id>/care/discharge/<int:request_id>/approve")
 def approve_discharge(client_id: int, request_id: int):
-    return _decide_discharge(
+    """A supervisor approves the discharge: the episode closes and its stay ends."""
+    return _decide(
+        DISCHARGES,
         client_id,
         request_id,
+        "transition.decide",
         discharge_service.approve_discharge,
         "Discharge approved: the episode is closed.",
     )
@@ -350,6 +384,12 @@ def approve_discharge(client_id: int, request_id: int):
 
 @bp.post("/clients/<int:client_id>/care/discharge/<int:request_id>/decline")
 def decline_discharge(client_id: int, request_id: int):
-    return _decide_discharge(
-        client_id, request_id, discharge_service.decline_discharge, "Discharge declined."
+    """A supervisor declines the discharge, saying why: the episode stays open."""
+    return _decide(
+        DISCHARGES,
+        client_id,
+        request_id,
+        "transition.decide",
+        discharge_service.decline_discharge,
+        "Discharge declined.",
     )

@@ -1,5 +1,5 @@
-"""The transition rules table: moves, who may request, approve and clear, and what each move
-needs before approval."""
+"""The transition rules table: moves, who may request, approve and clear (the policy's rules),
+and what each move needs before approval."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +8,7 @@ import pytest
 from clinic.care import transitions
 from clinic.care.transitions import Move, Situation
 from clinic.clients.levels import Level
+from clinic.policy import RULES
 
 NOW = datetime(2026, 3, 2, 14, tzinfo=UTC)
 
@@ -42,9 +43,11 @@ def test_moves_follow_the_intensity_order(current, target, move):
     ],
 )
 def test_who_may_request_approve_and_clear(role, requests, approves, clears):
-    assert transitions.may_request({role}) is requests
-    assert transitions.may_approve({role}) is approves
-    assert transitions.may_clear({role}) is clears
+    # The roles part of each rule (the rules also keep to the clients the user sees).
+    assert (role in RULES["transition.request"].roles) is requests
+    assert (role in RULES["transition.decide"].roles) is approves
+    assert (role in RULES["level.correct"].roles) is approves
+    assert (role in RULES["transition.clear"].roles) is clears
 
 
 @pytest.mark.parametrize(
@@ -130,6 +133,13 @@ def test_the_requester_does_not_approve_their_own_request():
     assert transitions.approval_problems(situation(), approver=1) == [
         "A request is approved by another supervisor than the one who made it."
     ]
+
+
+def test_four_eyes_is_one_rule_for_moves_and_discharges():
+    assert transitions.four_eyes_problems(requested_by=1, approver=1) == [
+        "A request is approved by another supervisor than the one who made it."
+    ]
+    assert transitions.four_eyes_problems(requested_by=1, approver=2) == []
 
 
 def test_leaving_withdrawal_management_needs_medical_clearance():

@@ -29,7 +29,7 @@ def test_a_step_down_approved_moves_the_census(page, live_server, ward, screensh
 
     sign_in(page, live_server, ward.supervisor.email, DEFAULT_PASSWORD)
     page.locator("#due-items").get_by_role("link", name="Move to decide: RES → PHP").click()
-    page.locator("#approve-move").get_by_role("button", name="Approve").click()
+    page.locator("#decide-move").get_by_role("button", name="Approve").click()
     expect(page.locator(".alert-success")).to_contain_text("Move approved")
     expect(page.locator("#chart-level")).to_contain_text("PHP")
     page.get_by_role("link", name="Census").click()
