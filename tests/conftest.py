@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from clinic import create_app
 from clinic.core import clock as clock_module
 from clinic.extensions import db
+from tests.access import ROLES
 from tests.factories import DEFAULT_PASSWORD, ClientFactory, UserFactory
 
 TEST_SETTINGS = {
@@ -148,6 +149,13 @@ def users(app) -> UserFactory:
 def clients(app) -> ClientFactory:
     """Make clients and admit them: `clients.admit(clients.make(), counselor=user)`."""
     return ClientFactory()
+
+
+@pytest.fixture
+def staff(users) -> dict:
+    """One user for each role of tests/access.py ROLES: `staff["medical"]`; `other_counselor` is
+    a counselor the tests keep off the client's care team."""
+    return {role: users.make(roles=(role.removeprefix("other_"),)) for role in ROLES}
 
 
 @pytest.fixture

@@ -1,11 +1,16 @@
 """Builders for test data, committed to the test database."""
 
 import itertools
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from clinic.assessments.models import Assessment, InstrumentResult
+from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import Role, User
+from clinic.care import moves
+from clinic.care.models import TransitionRequest
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
 from clinic.clients.stays import LevelOfCareStay, StayEnd, StayReason
@@ -141,3 +146,52 @@ class ClientFactory:
             stay.ended_at, stay.ended_by = max(utcnow(), stay.started_at), StayEnd.DISCHARGE
         db.session.commit()
         return episode
+
+
+def signed_assessment(
+    episode: Episode,
+    by: User,
+    recommended: Level,
+    age: timedelta = timedelta(days=1),
+    kind: AssessmentKind = AssessmentKind.REASSESSMENT,
+    *,
+    ratings: Mapping[int, int] | None = None,
+    instruments: Iterable[InstrumentResult] = (),
+) -> Assessment:
+    """A six-dimension assessment of `episode`, signed by `by` `age` ago, recommending (and
+    choosing) `recommended`; every dimension rated 1 unless `ratings` says otherwise."""
+    ratings = dict.fromkeys(range(1, 7), 1) | dict(ratings or {})
+    assessment = Assessment(
+        client_id=episode.client_id,
+        episode_id=episode.id,
+        kind=kind,
+        created_by_id=by.id,
+        **{f"d{number}_rating": rating for number, rating in ratings.items()},
+        **{f"d{number}_rationale": "seen" for number in ratings},
+        recommended_level=recommended,
+        chosen_level=recommended,
+    )
+    assessment.instruments = list(instruments)
+    db.session.add_all([*assessment.instruments, assessment])
+    db.session.flush()
+    # Signed in a second step, as the triggers of migration 0004 make read-only what is signed.
+    assessment.status = AssessmentStatus.SIGNED
+    assessment.signed_at = utcnow() - age
+    assessment.signed_by_id = by.id
+    db.session.commit()
+    return assessment
+
+
+def pending_move(
+    episode: Episode,
+    to_level: Level,
+    *,
+    by: User,
+    assessment: Assessment,
+    justification: str = "Goals of this level met; ready for the next.",
+) -> TransitionRequest:
+    """A move of `episode` to `to_level` requested by `by` through the service, waiting for a
+    supervisor (and for medical clearance when it leaves withdrawal management)."""
+    made = moves.request_move(episode, to_level, justification, assessment.id, None, actor=by)
+    db.session.commit()
+    return made

@@ -6,13 +6,12 @@ from datetime import timedelta
 import pytest
 
 from clinic.assessments.models import Assessment
-from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import User
 from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow
-from clinic.extensions import db
+from tests.factories import signed_assessment
 
 
 @dataclass
@@ -24,32 +23,6 @@ class Ward:
     client: Client
     episode: Episode
     assessment: Assessment
-
-
-def signed_assessment(
-    episode: Episode,
-    by: User,
-    recommended: Level,
-    age=timedelta(days=1),
-    kind=AssessmentKind.REASSESSMENT,
-):
-    assessment = Assessment(
-        client_id=episode.client_id,
-        episode_id=episode.id,
-        kind=kind,
-        created_by_id=by.id,
-        **{f"d{number}_rating": 1 for number in range(1, 7)},
-        **{f"d{number}_rationale": "seen" for number in range(1, 7)},
-        recommended_level=recommended,
-        chosen_level=recommended,
-    )
-    db.session.add(assessment)
-    db.session.flush()
-    assessment.status = AssessmentStatus.SIGNED
-    assessment.signed_at = utcnow() - age
-    assessment.signed_by_id = by.id
-    db.session.commit()
-    return assessment
 
 
 @pytest.fixture

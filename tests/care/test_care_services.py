@@ -11,15 +11,12 @@ from clinic.clients.levels import Level
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
 from tests.care.test_discharge import request_form
+from tests.factories import pending_move
 
 
 @pytest.fixture
 def move(ward) -> TransitionRequest:
-    made = moves.request_move(
-        ward.episode, Level.PHP, "Stable.", ward.assessment.id, None, actor=ward.counselor
-    )
-    db.session.commit()
-    return made
+    return pending_move(ward.episode, Level.PHP, by=ward.counselor, assessment=ward.assessment)
 
 
 def test_a_move_is_requested_and_audited_in_the_name_of_the_actor_given(ward, move):

@@ -11,9 +11,9 @@ from clinic.assessments.vocabulary import AssessmentKind
 from clinic.care.models import DischargeRequest, RequestStatus
 from clinic.clients.levels import Level
 from clinic.extensions import db
-from tests.care.conftest import signed_assessment
 from tests.care.test_discharge import request_form
 from tests.care.test_transition_views import ask, pending
+from tests.factories import signed_assessment
 
 
 class Page(HTMLParser):

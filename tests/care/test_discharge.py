@@ -13,7 +13,7 @@ from clinic.clients.levels import Level
 from clinic.clients.models import Episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.extensions import db
-from tests.care.conftest import signed_assessment
+from tests.factories import signed_assessment
 
 
 def plan(**changes) -> DischargePlan:

@@ -12,7 +12,7 @@ from clinic.clients.models import Episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.core.clock import utcnow
 from clinic.extensions import db
-from tests.care.conftest import signed_assessment
+from tests.factories import signed_assessment
 
 
 def ask(client, ward, to_level="PHP", **changes):
