@@ -1,11 +1,12 @@
 """Staff account administration and the audit log viewer (admins only)."""
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from collections.abc import Callable
 
-from clinic.admin import bp
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from clinic.admin import bp, queries
 from clinic.admin.forms import (
     AuditFilterForm,
     PasswordResetForm,
@@ -14,28 +15,39 @@ from clinic.admin.forms import (
     UserSearchForm,
 )
 from clinic.auth import accounts
-from clinic.auth.models import Role, User, UserRole
+from clinic.auth.models import Role, User
 from clinic.core import audit
-from clinic.core.audit import AuditEvent
-from clinic.core.clock import local_day_bounds
-from clinic.core.forms import choices, save_versioned
-from clinic.core.permissions import require
-from clinic.core.transaction import add_error
+from clinic.core.forms import choices
+from clinic.core.permissions import deny, require
+from clinic.core.transaction import attempt
 from clinic.extensions import db
 
 # AccountError names model fields; the forms call two of them differently.
 _FORM_FIELD = {"password": "new_password"}
 
+# The account changed while the admin looked at it (a sign-in, another admin's edit).
+ACCOUNT_RACE = "This account changed a moment ago; check it and try again."
 
-def _show_account_error(form, error: accounts.AccountError) -> None:
-    add_error(form, str(error), _FORM_FIELD.get(error.field, error.field))
+
+def _in_form_terms(change: Callable) -> Callable:
+    """`change`, with an AccountError's field renamed as the admin forms call it."""
+
+    def run():
+        try:
+            return change()
+        except accounts.AccountError as error:
+            raise accounts.AccountError(
+                str(error), _FORM_FIELD.get(error.field, error.field)
+            ) from None
+
+    return run
 
 
 def get_user(user_id: int) -> User:
-    """The account `user_id`, or 404."""
+    """The account `user_id`, or 404 (audited like every denial)."""
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404)
+        deny(404, "users.manage")
     return user
 
 
@@ -46,20 +58,12 @@ def _selected_roles(form) -> set[Role]:
 @bp.get("/users/")
 @require("users.manage")
 def users():
+    """Staff accounts, searchable by name or email and filtered by role and status."""
     form = UserSearchForm(request.args)
-    query = sa.select(User).order_by(User.full_name, User.id)
     if form.validate():
-        if form.q.data:
-            pattern = f"%{form.q.data.strip().lower()}%"
-            query = query.where(
-                sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern))
-            )
-        if form.role.data:
-            query = query.where(
-                User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == form.role.data))
-            )
-        if form.status.data:
-            query = query.where(User.active == (form.status.data == "active"))
+        query = queries.staff_list(form.q.data, form.role.data, form.status.data)
+    else:
+        query = queries.staff_list()
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("admin/users.html", form=form, page=page)
 
@@ -67,113 +71,112 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @require("users.manage")
 def user_new():
+    """Create a staff account with a temporary password."""
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                form.email.data,
-                form.full_name.data,
-                _selected_roles(form),
-                form.new_password.data,
-            )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            _show_account_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(
+            form,
+            _in_form_terms(
+                lambda: accounts.create_user(
+                    form.email.data,
+                    form.full_name.data,
+                    _selected_roles(form),
+                    form.new_password.data,
+                    actor=current_user,
+                )
+            ),
+            # Two admins created an account for the same email at once (the unique index).
+            race="Another account already uses this email.",
+        )
+        if outcome:
             flash(
                 "Account created. The new user must choose a password at first sign-in.", "success"
             )
-            return redirect(url_for("admin.user_detail", user_id=user.id))
+            return redirect(url_for("admin.user_detail", user_id=outcome.value.id))
     return render_template("admin/user_new.html", form=form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require("users.manage")
 def user_detail(user_id: int):
+    """One account: change its email, name and roles; its recent audit events."""
     user = get_user(user_id)
     form = UserEditForm(obj=user, roles=sorted(user.roles))
     conflict = None
     if form.validate_on_submit():
-        try:
-            result = save_versioned(
-                form,
-                user,
-                apply=lambda: accounts.update_user(
+        outcome = attempt(
+            form,
+            _in_form_terms(
+                lambda: accounts.update_user(
                     user,
                     actor=current_user,
                     email=form.email.data,
                     full_name=form.full_name.data,
                     roles=_selected_roles(form),
-                ),
-                reload=lambda: get_user(user_id),
-            )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            _show_account_error(form, error)
-        else:
-            if result.saved:
-                flash("Account saved." if result.changed else "Nothing was changed.", "success")
-                return redirect(url_for("admin.user_detail", user_id=user.id))
-            conflict = result.conflict
-    recent = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(
-            sa.or_(
-                AuditEvent.user_id == user.id,
-                sa.and_(AuditEvent.object_type == "User", AuditEvent.object_id == str(user.id)),
-            )
+                )
+            ),
+            race=ACCOUNT_RACE,
+            versioned=user,
+            reload=lambda: get_user(user_id),
         )
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(10)
-        .options(joinedload(AuditEvent.user))
-    ).all()
+        if outcome:
+            flash("Account saved." if outcome.value else "Nothing was changed.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        conflict = outcome.conflict
     return render_template(
         "admin/user_detail.html",
         user=user,
         form=form,
         conflict=conflict,
-        recent=recent,
+        recent=queries.recent_events_of(user),
         actions=audit.ACTIONS,
     )
 
 
 def _set_active(user_id: int, active: bool):
     user = get_user(user_id)
-    try:
-        accounts.set_active(user, active, actor=current_user)
-    except accounts.AccountError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    outcome = attempt(
+        FlaskForm(),  # a button: the refusal is the outcome, said in a flash
+        lambda: accounts.set_active(user, active, actor=current_user),
+        race=ACCOUNT_RACE,
+    )
+    if outcome:
         flash(
             "Account reactivated." if active else "Account deactivated; its sessions ended.",
             "success",
         )
+    else:
+        flash(str(outcome.error) if outcome.error else ACCOUNT_RACE, "danger")
     return redirect(url_for("admin.user_detail", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 @require("users.manage")
 def user_deactivate(user_id: int):
+    """Deactivate an account, ending its sessions."""
     return _set_active(user_id, False)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @require("users.manage")
 def user_reactivate(user_id: int):
+    """Reactivate a deactivated account."""
     return _set_active(user_id, True)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @require("users.manage")
 def user_password(user_id: int):
+    """Set a temporary password, which the user must change at their next sign-in."""
     user = get_user(user_id)
     form = PasswordResetForm(user)
-    if form.validate_on_submit():
-        accounts.reset_password(user, form.new_password.data)
-        db.session.commit()
+    if form.validate_on_submit() and attempt(
+        form,
+        _in_form_terms(
+            lambda: accounts.reset_password(user, form.new_password.data, actor=current_user)
+        ),
+        race=ACCOUNT_RACE,
+    ):
         flash("Temporary password set. The user must change it at next sign-in.", "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_password.html", user=user, form=form)
@@ -182,27 +185,18 @@ def user_password(user_id: int):
 @bp.get("/audit")
 @require("audit.view")
 def audit_log():
+    """The audit log, filtered by user, action and dates."""
     form = AuditFilterForm(request.args)
     form.action.choices = choices([("", "Any action"), *sorted(audit.ACTIONS.items())])
-    query = sa.select(AuditEvent).options(joinedload(AuditEvent.user))
     if form.validate():
-        if form.user.data:
-            pattern = f"%{form.user.data.strip().lower()}%"
-            query = query.where(
-                sa.or_(
-                    AuditEvent.user_id.in_(sa.select(User.id).where(User.email.like(pattern))),
-                    AuditEvent.actor_email.like(pattern),
-                )
-            )
-        if form.action.data:
-            query = query.where(AuditEvent.action == form.action.data)
-        timezone = current_app.config["CLINIC_TIMEZONE"]
-        if form.date_from.data:
-            query = query.where(AuditEvent.at >= local_day_bounds(form.date_from.data, timezone)[0])
-        if form.date_to.data:
-            query = query.where(AuditEvent.at < local_day_bounds(form.date_to.data, timezone)[1])
+        query = queries.audit_log(
+            user_email=form.user.data,
+            action=form.action.data,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            timezone=current_app.config["CLINIC_TIMEZONE"],
+        )
     else:
-        query = query.where(sa.false())
-    query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        query = queries.no_events()
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("admin/audit.html", form=form, page=page, actions=audit.ACTIONS)

@@ -42,6 +42,7 @@ def check_email(email: str, *, exclude: User | None = None) -> str:
 
 
 def check_name(full_name: str) -> str:
+    """Return the trimmed name, or raise AccountError when none was given."""
     full_name = (full_name or "").strip()
     if not full_name:
         raise AccountError("Enter the person's full name.", "full_name")
@@ -49,6 +50,7 @@ def check_name(full_name: str) -> str:
 
 
 def check_password(password: str, email: str) -> None:
+    """Raise AccountError, saying why, when the policy refuses `password`."""
     problems = password_problems(password, email)
     if problems:
         raise AccountError(" ".join(problems), "password")
@@ -60,10 +62,12 @@ def create_user(
     roles: Iterable[Role],
     password: str,
     *,
+    actor: User | None,
     must_change_password: bool = True,
     via: str = "admin",
 ) -> User:
-    """Create an account after checking email, name, roles and password."""
+    """Create an account after checking email, name, roles and password. `actor` is the
+    administrator, or None from the command line and the demo seed."""
     email = check_email(email)
     full_name = check_name(full_name)
     roles = set(roles)
@@ -79,6 +83,7 @@ def create_user(
         USER_CREATED,
         target=user,
         detail={"roles": sorted(roles), "via": via},
+        user=actor,
     )
     return user
 
@@ -112,7 +117,7 @@ def update_user(
         if "roles" in changed:
             detail["roles_added"] = sorted(roles - before)
             detail["roles_removed"] = sorted(before - roles)
-        audit.record(USER_UPDATED, target=user, detail=detail)
+        audit.record(USER_UPDATED, target=user, detail=detail, user=actor)
     return changed
 
 
@@ -125,13 +130,13 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     user.active = active
     if not active:
         user.end_sessions()
-    audit.record(USER_REACTIVATED if active else USER_DEACTIVATED, target=user)
+    audit.record(USER_REACTIVATED if active else USER_DEACTIVATED, target=user, user=actor)
 
 
-def reset_password(user: User, password: str) -> None:
+def reset_password(user: User, password: str, *, actor: User) -> None:
     """Set a temporary password the user must change at next sign-in; ends their sessions."""
     check_password(password, user.email)
     user.set_password(password)
     user.must_change_password = True
     user.end_sessions()
-    audit.record(USER_PASSWORD_RESET, target=user)
+    audit.record(USER_PASSWORD_RESET, target=user, user=actor)

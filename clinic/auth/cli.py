@@ -42,6 +42,7 @@ def create(email: str, full_name: str, roles: tuple[str, ...]) -> None:
             full_name,
             {Role(role) for role in roles},
             password,
+            actor=None,
             must_change_password=False,
             via="cli",
         )

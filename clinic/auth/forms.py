@@ -1,6 +1,5 @@
 """Sign-in and password forms, and the password-policy validator the admin forms share."""
 
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -26,6 +25,8 @@ class PasswordPolicy:
 
 
 class LoginForm(FlaskForm):
+    """An email and password to sign in with."""
+
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     # No Length(max): a long password is checked against its hash, never cut short.
     password = PasswordField("Password", validators=[DataRequired()])
@@ -48,6 +49,12 @@ def confirm_password_field(field_name: str = "new_password") -> PasswordField:
 
 
 class ChangePasswordForm(FlaskForm):
+    """The signed-in `user`'s own new password, after their current one."""
+
     current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = new_password_field(email=lambda _form: current_user.email)
+    new_password = new_password_field(email=lambda form: form.user.email)
     confirm_password = confirm_password_field()
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user

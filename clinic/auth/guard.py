@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from clinic.auth import bp, services
+from clinic.core import transaction
 from clinic.extensions import db, login_manager
 
 # Endpoints a user who must change their password may still reach.
@@ -40,13 +41,14 @@ def _load_user(session_id: str):
 
 @bp.before_app_request
 def guard_request():
+    """Before every page: signed in, session within its limits, password changed if it must be."""
     if is_public_endpoint(request.endpoint):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if services.session_has_expired():
         services.expire_session(current_user._get_current_object())
-        db.session.commit()
+        transaction.keep()  # the audit of the expiry
         flash("Your session has ended. Please sign in again.", "info")
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in _PASSWORD_CHANGE_ALLOWED:

@@ -83,9 +83,6 @@ class User(UserMixin, db.Model):
     def roles(self) -> frozenset[Role]:
         return frozenset(row.role for row in self.role_rows)
 
-    def has_role(self, *roles: Role) -> bool:
-        return not self.roles.isdisjoint(roles)
-
     def set_roles(self, roles: set[Role]) -> bool:
         """Give the user exactly these roles; returns True when anything changed."""
         if set(roles) == set(self.roles):

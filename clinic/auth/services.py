@@ -8,7 +8,14 @@ from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 
-from clinic.auth.models import LoginFailure, User, check_decoy_password, normalize_email
+from clinic.auth.models import (
+    LoginFailure,
+    Role,
+    User,
+    UserRole,
+    check_decoy_password,
+    normalize_email,
+)
 from clinic.auth.throttle import ThrottlePolicy, locked_until
 from clinic.core import audit, transaction
 from clinic.core.clock import utcnow
@@ -21,6 +28,9 @@ LOGIN_THROTTLED = audit.define("auth.login_throttled", "Sign-in refused: too man
 LOGOUT = audit.define("auth.logout", "Signed out")
 SESSION_EXPIRED = audit.define("auth.session_expired", "Session expired")
 PASSWORD_CHANGED = audit.define("auth.password_changed", "Own password changed")
+PASSWORD_CHECK_FAILED = audit.define(
+    "auth.password_check_failed", "Wrong current password when changing password"
+)
 
 
 @dataclass(frozen=True)
@@ -51,11 +61,12 @@ def _recent_failures(email: str, now: datetime, policy: ThrottlePolicy) -> list[
     )
 
 
-def sign_in(email: str, password: str) -> SignInResult:
-    """Check a sign-in attempt, record its outcome and, on success, start the session.
+def check_sign_in(email: str, password: str) -> SignInResult:
+    """Check a sign-in attempt; a failure is recorded (the caller keeps it) and counts.
 
     Unknown emails, wrong passwords and deactivated accounts look the same from outside, and
-    all of them count towards the lock-out of the email typed.
+    all of them count towards the lock-out of the email typed. A success changes nothing yet:
+    `start_session` does.
     """
     email = normalize_email(email)
     now = utcnow()
@@ -77,13 +88,17 @@ def sign_in(email: str, password: str) -> SignInResult:
         audit.record(LOGIN_FAILED, user=user, actor_email=email, outcome="failure", detail=detail)
         until = locked_until(_recent_failures(email, now, policy), now, policy)
         return SignInResult(locked_until=until)
+    return SignInResult(user=user)
 
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
-    user.last_login_at = now
+
+def start_session(user: User) -> None:
+    """Sign in `user`, whose password `check_sign_in` accepted: their failures are forgotten,
+    the sign-in is recorded and a fresh session begins."""
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == user.email))
+    user.last_login_at = utcnow()
     user.last_login_ip = request.remote_addr
     begin_session(user)
     audit.record(LOGIN, user=user)
-    return SignInResult(user=user)
 
 
 def begin_session(user: User) -> None:
@@ -121,14 +136,10 @@ def session_has_expired() -> bool:
 
 
 def expire_session(user: User) -> None:
+    """End a session that has outlived its limits (the guard asks `session_has_expired`)."""
     audit.record(SESSION_EXPIRED, user=user)
     logout_user()
     session.clear()
-
-
-PASSWORD_CHECK_FAILED = audit.define(
-    "auth.password_check_failed", "Wrong current password when changing password"
-)
 
 
 def check_current_password(user: User, password: str) -> SignInResult:
@@ -155,6 +166,31 @@ def change_own_password(user: User, new_password: str) -> None:
     user.end_sessions()
     audit.record(PASSWORD_CHANGED, target=user, user=user)
     begin_session(user)
+
+
+def _with_role(role: Role):
+    """Active accounts holding `role`."""
+    return sa.and_(
+        User.active.is_(True),
+        User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
+    )
+
+
+def staff_with_role(role: Role) -> list[User]:
+    """Active staff holding `role`, by name (care-team choices, say)."""
+    return list(
+        db.session.scalars(sa.select(User).where(_with_role(role)).order_by(User.full_name))
+    )
+
+
+def staff_names_with_role(role: Role) -> list[tuple[int, str]]:
+    """(id, full name) of active staff holding `role`, by name, for filters: columns only, no
+    ORM objects."""
+    return list(
+        db.session.execute(
+            sa.select(User.id, User.full_name).where(_with_role(role)).order_by(User.full_name)
+        )
+    )
 
 
 def full_names(user_ids) -> dict[int, str]:

@@ -10,6 +10,8 @@ answer from one definition.
   from when the admission was entered, so that a backdated admission stays theirs too.
 - Anyone with an unexpired emergency access grant for that client (counselor and medical only).
 Restricted records are visible only through the care team and to supervisors and admins.
+
+Since a place on a care team opens the record, who may fill one is decided here too.
 """
 
 from datetime import date, datetime, timedelta
@@ -20,12 +22,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from clinic.auth.models import Role
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
+from clinic.clients.vocabulary import TeamRole
 
 AFTERCARE_FOLLOW_UP = timedelta(days=30)
 INTAKE_WINDOW = timedelta(days=3)
 EMERGENCY_ACCESS_LENGTH = timedelta(minutes=60)
 
-EMERGENCY_ROLES = frozenset({Role.COUNSELOR, Role.MEDICAL})
 ALL_CLIENT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
@@ -91,3 +93,9 @@ def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
 def sees_clinical(user) -> bool:
     """Admins alone see operational fields only; any clinical role sees clinical content."""
     return not user.roles.isdisjoint({Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR})
+
+
+def staff_role_for(team_role: TeamRole) -> Role:
+    """The staff role that may fill `team_role` on a care team: medical staff the medical place,
+    counselors every other."""
+    return Role.MEDICAL if team_role == TeamRole.MEDICAL else Role.COUNSELOR

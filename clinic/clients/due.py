@@ -3,15 +3,15 @@
 import sqlalchemy as sa
 from flask import Flask, url_for
 
-from clinic.auth.models import Role
-from clinic.clients.models import Client, EmergencyAccess, Episode
+from clinic.clients.models import Client, EmergencyAccess, Episode, display_name
 from clinic.core.due import NOTICE, OVERDUE, DueItem, register_due_sources
+from clinic.core.permissions import can
 from clinic.extensions import db
 
 
 def primary_counselor_needed(user, today, _now) -> list[DueItem]:
     """Supervisors: open episodes with no primary counselor (overdue after a day)."""
-    if Role.SUPERVISOR not in user.roles:
+    if not can(user, "work.supervise"):
         return []
     rows = db.session.execute(
         sa.select(
@@ -31,7 +31,7 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
             title="Assign a primary counselor",
             url=url_for("clients.care_team", client_id=client_id),
             severity=OVERDUE if (today - admitted_on).days >= 1 else NOTICE,
-            client_name=f"{preferred or first} {last}",
+            client_name=display_name(preferred, first, last),
             due=admitted_on,
             client_id=client_id,
         )
@@ -41,7 +41,7 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
 
 def emergency_access_to_review(user, _today, _now) -> list[DueItem]:
     """Supervisors: emergency accesses not yet reviewed (one item for all of them)."""
-    if Role.SUPERVISOR not in user.roles:
+    if not can(user, "emergency.review"):
         return []
     waiting = db.session.scalar(
         sa.select(sa.func.count())

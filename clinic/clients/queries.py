@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from clinic.auth.models import User
 from clinic.clients.levels import BY_INTENSITY, Level
-from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
+from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode, SubstanceUse
 from clinic.clients.stays import LevelCorrection, LevelOfCareStay
 from clinic.extensions import db
 
@@ -203,3 +203,20 @@ def caseload_counts() -> sa.Select:
     return sa.select(
         counts.c.counselor_id, User.full_name, *[counts.c[level.value] for level in BY_INTENSITY]
     ).outerjoin(User, User.id == counts.c.counselor_id)
+
+
+def emergency_grants(limit: int = 200) -> list[EmergencyAccess]:
+    """The latest emergency accesses for review, those not yet reviewed first, with who asked,
+    for which client and who reviewed it."""
+    return list(
+        db.session.scalars(
+            sa.select(EmergencyAccess)
+            .options(
+                joinedload(EmergencyAccess.user),
+                joinedload(EmergencyAccess.client),
+                joinedload(EmergencyAccess.reviewed_by),
+            )
+            .order_by(EmergencyAccess.reviewed_at.is_not(None), EmergencyAccess.granted_at.desc())
+            .limit(limit)
+        )
+    )

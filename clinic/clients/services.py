@@ -9,9 +9,9 @@ from difflib import SequenceMatcher
 
 import sqlalchemy as sa
 from flask import g, has_request_context
-from flask_login import current_user
 
-from clinic.auth.models import Role, User, UserRole
+from clinic.auth.models import User
+from clinic.auth.services import staff_names_with_role, staff_with_role
 from clinic.clients import access
 from clinic.clients.levels import Level
 from clinic.clients.models import (
@@ -28,6 +28,7 @@ from clinic.clients.vocabulary import TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today, utcnow
 from clinic.core.errors import RuleError
+from clinic.core.text import clean_text
 from clinic.extensions import db
 
 CLIENT_VIEWED = audit.define("client.viewed", "Client record opened")
@@ -136,7 +137,7 @@ DEMOGRAPHIC_FIELDS = (
 )
 
 
-def create_client(details: dict, *, confirmed_not_duplicate: bool) -> Client:
+def create_client(details: dict, *, confirmed_not_duplicate: bool, actor: User) -> Client:
     """Create a client record; refused while a likely duplicate is unconfirmed."""
     duplicates = possible_duplicates(
         details["legal_first_name"], details["legal_last_name"], details["date_of_birth"]
@@ -147,17 +148,18 @@ def create_client(details: dict, *, confirmed_not_duplicate: bool) -> Client:
             "matches; create a new record only if this is a different person.",
             "confirm_not_duplicate",
         )
-    client = Client(created_by_id=current_user.id, **_clean(details))
+    client = Client(created_by_id=actor.id, **_clean(details))
     client.mrn = _unused_mrn()
     db.session.add(client)
     db.session.flush()
-    audit.record(CLIENT_CREATED, target=client, client_id=client.id)
+    audit.record(CLIENT_CREATED, target=client, client_id=client.id, user=actor)
     if duplicates:
         audit.record(
             DUPLICATE_OVERRIDDEN,
             target=client,
             client_id=client.id,
             detail={"possible_duplicates": [match.client.id for match in duplicates]},
+            user=actor,
         )
     return client
 
@@ -172,16 +174,10 @@ def _unused_mrn() -> str:
 
 def _clean(details: dict) -> dict:
     """Trimmed values, empty strings as None, only demographic fields."""
-    cleaned = {}
-    for name in DEMOGRAPHIC_FIELDS:
-        value = details.get(name)
-        if isinstance(value, str):
-            value = value.strip() or None
-        cleaned[name] = value
-    return cleaned
+    return {name: clean_text(details.get(name)) for name in DEMOGRAPHIC_FIELDS}
 
 
-def update_client(client: Client, details: dict) -> list[str]:
+def update_client(client: Client, details: dict, *, actor: User) -> list[str]:
     """Change demographics; returns the names of the fields that changed (for the audit)."""
     changed = []
     for name, value in _clean(details).items():
@@ -190,17 +186,26 @@ def update_client(client: Client, details: dict) -> list[str]:
             changed.append(name)
     if changed:
         audit.record(
-            CLIENT_UPDATED, target=client, client_id=client.id, detail={"changed": changed}
+            CLIENT_UPDATED,
+            target=client,
+            client_id=client.id,
+            detail={"changed": changed},
+            user=actor,
         )
     return changed
 
 
-def set_restricted(client: Client, restricted: bool) -> None:
+def set_restricted(client: Client, restricted: bool, *, actor: User) -> None:
+    """Mark the record restricted (care team, supervisors and admins only) or not."""
     if client.restricted == restricted:
         return
     client.restricted = restricted
     audit.record(
-        CLIENT_RESTRICTED, target=client, client_id=client.id, detail={"restricted": restricted}
+        CLIENT_RESTRICTED,
+        target=client,
+        client_id=client.id,
+        detail={"restricted": restricted},
+        user=actor,
     )
 
 
@@ -223,6 +228,7 @@ def admit(
     payer: str | None,
     member_id: str | None,
     authorization_notes: str | None,
+    actor: User,
 ) -> Episode:
     """Open an episode with its first level-of-care stay. One open episode per client."""
     if open_episode(client.id) is not None:
@@ -235,10 +241,10 @@ def admit(
         client_id=client.id,
         admitted_on=admitted_on,
         referral_source=referral_source,
-        payer=(payer or "").strip() or None,
-        member_id=(member_id or "").strip() or None,
-        authorization_notes=(authorization_notes or "").strip() or None,
-        admitted_by_id=current_user.id,
+        payer=clean_text(payer),
+        member_id=clean_text(member_id),
+        authorization_notes=clean_text(authorization_notes),
+        admitted_by_id=actor.id,
     )
     episode.substances = [
         SubstanceUse(rank=rank, substance=substance, route=route, frequency=frequency)
@@ -252,7 +258,7 @@ def admit(
             level=level,
             started_at=utcnow(),
             reason=StayReason.ADMISSION,
-            requested_by_id=current_user.id,
+            requested_by_id=actor.id,
         )
     )
     audit.record(
@@ -260,6 +266,7 @@ def admit(
         target=episode,
         client_id=client.id,
         detail={"level": level.value, "admitted_on": admitted_on.isoformat()},
+        user=actor,
     )
     return episode
 
@@ -280,30 +287,18 @@ def active_team(episode_id: int) -> list[CareTeamMember]:
 
 def staff_for_team_role(team_role: TeamRole) -> list[User]:
     """Active staff who may fill a team role: medical staff for medical, else counselors."""
-    wanted = Role.MEDICAL if team_role == TeamRole.MEDICAL else Role.COUNSELOR
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.active.is_(True))
-            .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == wanted)))
-            .order_by(User.full_name)
-        )
-    )
+    return staff_with_role(access.staff_role_for(team_role))
 
 
 def counselor_names() -> list[tuple[int, str]]:
-    """(id, full name) of active counselors, for filters: columns only, no ORM objects."""
-    return list(
-        db.session.execute(
-            sa.select(User.id, User.full_name)
-            .where(User.active.is_(True))
-            .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.COUNSELOR)))
-            .order_by(User.full_name)
-        )
-    )
+    """(id, full name) of active counselors (who may be primary counselors), for filters:
+    columns only, no ORM objects."""
+    return staff_names_with_role(access.staff_role_for(TeamRole.PRIMARY_COUNSELOR))
 
 
-def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMember:
+def add_to_team(
+    episode: Episode, user: User, team_role: TeamRole, *, actor: User
+) -> CareTeamMember:
     """Put `user` on the care team; a new primary counselor replaces the current one."""
     if not episode.is_open:
         raise ClientError("The episode is closed; its care team can no longer change.")
@@ -321,12 +316,12 @@ def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMe
                 "This person is the primary counselor: assign another primary counselor first.",
                 "user_id",
             )
-        _remove(current, now)
+        _remove(current, now, actor)
         removed.append(current.user_id)
     if team_role == TeamRole.PRIMARY_COUNSELOR:
         for member in team:
             if member.team_role == TeamRole.PRIMARY_COUNSELOR and member.removed_at is None:
-                _remove(member, now)
+                _remove(member, now, actor)
                 removed.append(member.user_id)
     db.session.flush()
     member = CareTeamMember(
@@ -334,7 +329,7 @@ def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMe
         user_id=user.id,
         team_role=team_role,
         added_at=now,
-        added_by_id=current_user.id,
+        added_by_id=actor.id,
     )
     db.session.add(member)
     db.session.flush()
@@ -343,16 +338,17 @@ def add_to_team(episode: Episode, user: User, team_role: TeamRole) -> CareTeamMe
         target=episode,
         client_id=episode.client_id,
         detail={"added": user.id, "team_role": team_role.value, "removed": removed},
+        user=actor,
     )
     return member
 
 
-def _remove(member: CareTeamMember, now: datetime) -> None:
+def _remove(member: CareTeamMember, now: datetime, actor: User) -> None:
     member.removed_at = now
-    member.removed_by_id = current_user.id
+    member.removed_by_id = actor.id
 
 
-def remove_from_team(episode: Episode, member: CareTeamMember) -> None:
+def remove_from_team(episode: Episode, member: CareTeamMember, *, actor: User) -> None:
     """Take someone off the team. The primary counselor is replaced, never just removed."""
     if member.episode_id != episode.id or member.removed_at is not None:
         raise ClientError("This person is not on the care team.")
@@ -360,19 +356,20 @@ def remove_from_team(episode: Episode, member: CareTeamMember) -> None:
         raise ClientError(
             "An episode always has a primary counselor: assign a new one instead of removing."
         )
-    _remove(member, utcnow())
+    _remove(member, utcnow(), actor)
     audit.record(
         CARE_TEAM_CHANGED,
         target=episode,
         client_id=episode.client_id,
         detail={"removed": member.user_id, "team_role": member.team_role.value},
+        user=actor,
     )
 
 
 # --- Emergency access -------------------------------------------------------------------------
 
 
-def grant_emergency_access(client: Client, reason: str) -> EmergencyAccess:
+def grant_emergency_access(client: Client, reason: str, *, actor: User) -> EmergencyAccess:
     """Break the glass: 60 minutes of access to one client, audited and listed for review."""
     if client.restricted:
         raise ClientError("Emergency access is not available for this record.")
@@ -381,7 +378,7 @@ def grant_emergency_access(client: Client, reason: str) -> EmergencyAccess:
         raise ClientError("Say why you need access now (at least 10 characters).", "reason")
     now = utcnow()
     grant = EmergencyAccess(
-        user_id=current_user.id,
+        user_id=actor.id,
         client_id=client.id,
         reason=reason,
         granted_at=now,
@@ -394,14 +391,16 @@ def grant_emergency_access(client: Client, reason: str) -> EmergencyAccess:
         target=grant,
         client_id=client.id,
         detail={"expires_at": grant.expires_at.isoformat()},
+        user=actor,
     )
     return grant
 
 
-def review_emergency_access(grant: EmergencyAccess, note: str | None) -> None:
+def review_emergency_access(grant: EmergencyAccess, note: str | None, *, actor: User) -> None:
+    """A supervisor's review of a break-the-glass access, with an optional note; once only."""
     if grant.reviewed_at is not None:
         raise ClientError("This emergency access has already been reviewed.")
     grant.reviewed_at = utcnow()
-    grant.reviewed_by_id = current_user.id
-    grant.review_note = (note or "").strip() or None
-    audit.record(EMERGENCY_REVIEWED, target=grant, client_id=grant.client_id)
+    grant.reviewed_by_id = actor.id
+    grant.review_note = clean_text(note)
+    audit.record(EMERGENCY_REVIEWED, target=grant, client_id=grant.client_id, user=actor)

@@ -5,6 +5,7 @@ access, and renders through `chart.render_chart`, which audits the read."""
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from clinic.auth.models import User
 from clinic.clients import bp, queries, services
@@ -20,21 +21,17 @@ from clinic.clients.forms import (
 )
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, fold_name
-from clinic.clients.services import ClientError
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today
-from clinic.core.forms import choices, commit_or_explain, save_versioned
+from clinic.core.forms import choices
 from clinic.core.pagination import paginate_rows
 from clinic.core.permissions import can, deny, require
-from clinic.core.transaction import add_error, committed
+from clinic.core.transaction import attempt, committed
 from clinic.extensions import db
 
-
-def _show_error(form, error: ClientError) -> None:
-    db.session.rollback()
-    add_error(form, str(error), error.field)
-
+# Two people saved the same record at once; the other one's change was kept.
+RECORD_RACE = "Someone else changed this record a moment ago; check it and try again."
 
 # --- List and search --------------------------------------------------------------------------
 
@@ -47,6 +44,7 @@ def _counselor_choices() -> list:
 @bp.get("/")
 @require("clients.list")
 def index():
+    """The clients the user may see: search by name, record number or birth date, filter, sort."""
     form = ClientSearchForm(request.args)
     form.counselor.choices = _counselor_choices()
     visible = services.visible_clause(current_user)
@@ -115,6 +113,8 @@ def _apply_filters(query, form: ClientSearchForm):
 @bp.route("/new", methods=["GET", "POST"])
 @require("clients.create")
 def new():
+    """Intake: search for the person first, then create a record (a likely duplicate must be
+    confirmed as a different person)."""
     search = IntakeSearchForm(request.args)
     form = NewClientForm()
     duplicates = None
@@ -131,17 +131,20 @@ def new():
         duplicates = services.possible_duplicates(
             form.legal_first_name.data, form.legal_last_name.data, form.date_of_birth.data
         )
-        try:
-            client = services.create_client(
-                form.data, confirmed_not_duplicate=form.confirm_not_duplicate.data
-            )
-        except ClientError as error:
-            _show_error(form, error)
-            _audit_duplicate_check(duplicates)
-        else:
-            db.session.commit()
+        outcome = attempt(
+            form,
+            lambda: services.create_client(
+                form.data,
+                confirmed_not_duplicate=form.confirm_not_duplicate.data,
+                actor=current_user,
+            ),
+            # A record number drawn by two intakes at once (the unique index).
+            race="The record could not be saved this time; save it again.",
+        )
+        if outcome:
             flash("Client record created. Admit the client to open an episode.", "success")
-            return redirect(url_for("clients.chart", client_id=client.id))
+            return redirect(url_for("clients.chart", client_id=outcome.value.id))
+        _audit_duplicate_check(duplicates)
     openable = services.visible_client_ids(
         current_user, [match.client.id for match in duplicates or []]
     )
@@ -170,41 +173,52 @@ def _audit_duplicate_check(duplicates) -> None:
 
 @bp.get("/<int:client_id>")
 def chart(client_id: int):
+    """The chart's overview: the client, their open episode and their history."""
     client = load_client(client_id)
     return render_chart(client, "clients/chart.html", detail=queries.chart_detail(client.id))
 
 
 @bp.get("/<int:client_id>/care")
 def care(client_id: int):
+    """The chart's care tab: the latest episode's care team and level-of-care history."""
     client = load_client(client_id)
     return render_chart(client, "clients/care.html", detail=queries.chart_detail(client.id))
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
 def edit(client_id: int):
+    """Change a client's demographics, refusing to overwrite a concurrent edit unseen."""
     client = load_client(client_id, "client.edit")
     form = EditClientForm(obj=client)
     conflict = None
     if form.validate_on_submit():
-        result = save_versioned(
+        outcome = attempt(
             form,
-            client,
-            apply=lambda: services.update_client(client, form.data),
+            lambda: services.update_client(client, form.data, actor=current_user),
+            race=RECORD_RACE,
+            versioned=client,
             reload=lambda: db.session.get(Client, client_id),
         )
-        if result.saved:
-            flash("Saved." if result.changed else "Nothing was changed.", "success")
+        if outcome:
+            flash("Saved." if outcome.value else "Nothing was changed.", "success")
             return redirect(url_for("clients.chart", client_id=client.id))
-        conflict = result.conflict
+        conflict = outcome.conflict
     return render_chart(client, "clients/edit.html", form=form, conflict=conflict)
 
 
 @bp.post("/<int:client_id>/restricted")
 def restrict(client_id: int):
+    """Set or clear the restricted-record flag (a button on the chart)."""
     client = load_client(client_id, "client.restrict")
-    services.set_restricted(client, request.form.get("restricted") == "1")
-    db.session.commit()
-    flash("Restricted-record flag updated.", "success")
+    restricted = request.form.get("restricted") == "1"
+    if attempt(
+        FlaskForm(),  # a button: nothing to show errors beside
+        lambda: services.set_restricted(client, restricted, actor=current_user),
+        race=RECORD_RACE,
+    ):
+        flash("Restricted-record flag updated.", "success")
+    else:
+        flash(RECORD_RACE, "warning")
     return redirect(url_for("clients.chart", client_id=client.id))
 
 
@@ -213,6 +227,7 @@ def restrict(client_id: int):
 
 @bp.route("/<int:client_id>/episodes/new", methods=["GET", "POST"])
 def admit(client_id: int):
+    """Admit the client: open an episode with its first level of care."""
     client = load_client(client_id, "episode.admit")
     if services.open_episode(client.id) is not None:
         flash("This client already has an open episode.", "warning")
@@ -220,7 +235,7 @@ def admit(client_id: int):
     form = AdmissionForm()
     if request.method == "GET":
         form.admitted_on.data = clinic_today()
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
         lambda: services.admit(
             client,
@@ -231,6 +246,7 @@ def admit(client_id: int):
             payer=form.payer.data,
             member_id=form.member_id.data,
             authorization_notes=form.authorization_notes.data,
+            actor=current_user,
         ),
         # Another admission for this client committed first (the one-open-episode index).
         race="This client was admitted by someone else a moment ago.",
@@ -254,16 +270,20 @@ def _team_form() -> CareTeamForm:
 
 @bp.route("/<int:client_id>/care/team", methods=["GET", "POST"])
 def care_team(client_id: int):
+    """The open episode's care team, and assigning someone to it."""
     client = load_client(client_id, "careteam.manage")
     episode = services.open_episode(client.id)
     if episode is None:
         flash("The client has no open episode; admit them first.", "warning")
         return redirect(url_for("clients.chart", client_id=client.id))
     form = _team_form()
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
         lambda: services.add_to_team(
-            episode, db.session.get(User, int(form.user_id.data)), TeamRole(form.team_role.data)
+            episode,
+            db.session.get(User, int(form.user_id.data)),
+            TeamRole(form.team_role.data),
+            actor=current_user,
         ),
         race="The care team changed meanwhile; check it and try again.",
     ):
@@ -276,18 +296,22 @@ def care_team(client_id: int):
 
 @bp.post("/<int:client_id>/care/team/<int:member_id>/remove")
 def care_team_remove(client_id: int, member_id: int):
+    """Take someone off the care team (a button beside their name)."""
     client = load_client(client_id, "careteam.manage")
     episode = services.open_episode(client.id)
     member = db.session.get(CareTeamMember, member_id)
     if episode is None or member is None or member.episode_id != episode.id:
         deny(404, "careteam.manage", member)
-    try:
-        services.remove_from_team(episode, member)
-        db.session.commit()
+    race = "The care team changed meanwhile; check it and try again."
+    outcome = attempt(
+        FlaskForm(),  # a button: the refusal is the outcome, said in a flash
+        lambda: services.remove_from_team(episode, member, actor=current_user),
+        race=race,
+    )
+    if outcome:
         flash("Removed from the care team.", "success")
-    except ClientError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    else:
+        flash(str(outcome.error) if outcome.error else race, "danger")
     return redirect(url_for("clients.care_team", client_id=client.id))
 
 
@@ -297,6 +321,7 @@ def care_team_remove(client_id: int, member_id: int):
 @bp.route("/<int:client_id>/emergency-access", methods=["GET", "POST"])
 @require("emergency.request")
 def emergency_access(client_id: int):
+    """Break the glass: an hour's audited access to a client outside one's caseload."""
     form = EmergencyAccessForm()
     if form.validate_on_submit():
         client = db.session.get(Client, client_id)
@@ -304,12 +329,11 @@ def emergency_access(client_id: int):
             deny(404, "emergency.request", client)
         if can(current_user, "client.view", client):
             return redirect(url_for("clients.chart", client_id=client_id))
-        try:
-            services.grant_emergency_access(client, form.reason.data)
-            db.session.commit()
-        except ClientError as error:
-            _show_error(form, error)
-        else:
+        if attempt(
+            form,
+            lambda: services.grant_emergency_access(client, form.reason.data, actor=current_user),
+            race="Emergency access could not be granted this time; try again.",
+        ):
             flash(
                 "Emergency access granted for 60 minutes. A supervisor will review it.", "warning"
             )

@@ -6,7 +6,7 @@ import uuid
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from clinic.core import audit
+from clinic.core import audit, transaction
 from clinic.extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -66,7 +66,7 @@ def _denied(error):
                 **{key: value for key, value in denial.items() if value},
             },
         )
-        db.session.commit()
+        transaction.keep()
     return render_template(f"errors/{error.code}.html"), error.code
 
 

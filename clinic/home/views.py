@@ -10,6 +10,7 @@ from clinic.core import audit
 from clinic.core.clock import clinic_today, utcnow
 from clinic.core.due import due_items
 from clinic.core.permissions import can, public, require
+from clinic.core.transaction import committed
 from clinic.extensions import db
 from clinic.home import bp
 
@@ -17,17 +18,18 @@ from clinic.home import bp
 @bp.get("/")
 @require("home.view")
 def index():
+    """The signed-in user's home: their caseload and what is due."""
     today = clinic_today()
     caseload = queries.caseload(current_user.id) if can(current_user, "caseload.own") else None
     items = due_items(current_user, today, utcnow())
     shown = [row.id for row in caseload or []] + [i.client_id for i in items if i.client_id]
     if shown:
         audit.record(CLIENTS_LISTED, detail={"client_ids": shown, "filters": ["home"]})
-    page = render_template(
-        "home/index.html", user=current_user, caseload=caseload, due=items, today=today
+    return committed(
+        render_template(
+            "home/index.html", user=current_user, caseload=caseload, due=items, today=today
+        )
     )
-    db.session.commit()
-    return page
 
 
 @bp.get("/healthz")

@@ -457,7 +457,7 @@ def load_demo() -> list[User]:
     """Create the demo accounts and the demo clinic's clients; the caller commits."""
     users = [
         accounts.create_user(
-            email, name, roles, DEMO_PASSWORD, must_change_password=False, via="seed"
+            email, name, roles, DEMO_PASSWORD, actor=None, must_change_password=False, via="seed"
         )
         for email, name, roles in DEMO_USERS
     ]

@@ -50,6 +50,24 @@ def test_an_unknown_account_is_404(client, login_as):
     assert client.get("/admin/users/999999").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/admin/users/999999"),
+        ("POST", "/admin/users/999999/deactivate"),
+        ("GET", "/admin/users/999999/password"),
+    ],
+)
+def test_an_unknown_account_is_audited_as_denied(client, login_as, method, url):
+    admin = login_as("admin")
+    assert client.open(url, method=method).status_code == 404
+    [event] = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "access.denied")
+    ).all()
+    assert (event.user_id, event.outcome) == (admin.id, "denied")
+    assert event.detail == {"status": 404, "path": url, "permission": "users.manage"}
+
+
 def create(client, **overrides):
     data = {
         "email": "dana@clinic.example.org",
