@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic import admin, assessments, auth, care, clients, home, plans, policy, reports, seed
 from clinic.auth.models import ROLE_LABELS
+from clinic.clients.models import display_name
 from clinic.core import permissions
 from clinic.core.clock import local_date, local_time
 from clinic.core.db import configure_engine
@@ -70,8 +71,10 @@ def register_domains(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """What every template may use: clinic-time formatting, role names and the permission check."""
+    """What every template may use: clinic-time formatting, role and client names, the permission
+    check."""
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
     app.add_template_global(permissions.template_can, "can")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
+    app.add_template_global(display_name, "display_name")
