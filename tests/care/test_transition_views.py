@@ -12,6 +12,7 @@ from clinic.clients.models import Episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.core.clock import utcnow
 from clinic.extensions import db
+from tests.access import ROLES, assert_answers
 from tests.factories import signed_assessment
 
 
@@ -214,42 +215,26 @@ def test_the_census_follows_the_moves(client, login, users, ward):
     assert '<td class="free">10</td>' in html[html.index('id="census-RES"') :][:400]
 
 
-ROLES = ["intake", "counselor", "other_counselor", "medical", "supervisor", "admin"]
+MOVE_ROUTES = [
+    # Intake coordinators see the client (admitted in the last three days); admins do not read
+    # the clinical reasons for moves.
+    ("GET", "/clients/{c}/care/moves", {"other_counselor": 404, "admin": 403, "*": 200}),
+    ("GET", "/clients/{c}/care/discharge", {"other_counselor": 404, "admin": 403, "*": 200}),
+    (
+        "POST",
+        "/clients/{c}/care/moves",
+        {"counselor": 200, "medical": 200, "supervisor": 200, "other_counselor": 404, "*": 403},
+    ),
+    ("GET", "/reports/census", {"supervisor": 200, "admin": 200, "*": 403}),
+    ("GET", "/admin/beds", {"admin": 200, "*": 403}),
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_move_routes_answer_each_role_as_the_table_says(client, login, users, ward, role):
+def test_move_routes_answer_each_role_as_the_table_says(client, login, staff, ward, role):
     people = {"counselor": ward.counselor, "medical": ward.medical, "supervisor": ward.supervisor}
-    user = people.get(role) or users.make(roles=(role.replace("other_", ""),))
-    login(user)
-    base = f"/clients/{ward.client.id}/care/moves"
-    table = [
-        # Intake coordinators see the client (admitted in the last three days); admins do not
-        # read the clinical reasons for moves.
-        ("GET", base, {"other_counselor": 404, "admin": 403, "*": 200}),
-        (
-            "GET",
-            f"/clients/{ward.client.id}/care/discharge",
-            {"other_counselor": 404, "admin": 403, "*": 200},
-        ),
-        (
-            "POST",
-            base,
-            {
-                "counselor": 200,
-                "medical": 200,
-                "supervisor": 200,
-                "other_counselor": 404,
-                "*": 403,
-            },
-        ),
-        ("GET", "/reports/census", {"supervisor": 200, "admin": 200, "*": 403}),
-        ("GET", "/admin/beds", {"admin": 200, "*": 403}),
-    ]
-    for method, url, expected in table:
-        want = expected.get(role, expected.get("*"))
-        got = client.open(url, method=method).status_code
-        assert got == want, f"{role}: {method} {url} gave {got}, expected {want}"
+    login(people.get(role) or staff[role])
+    assert_answers(client, role, MOVE_ROUTES, c=ward.client.id)
 
 
 def test_the_census_counts_a_hand_built_clinic(app, users, clients, clock):
