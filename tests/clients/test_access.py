@@ -10,14 +10,6 @@ from clinic.core.clock import clinic_today
 from clinic.core.permissions import can
 
 
-@pytest.fixture
-def staff(users):
-    return {
-        role: users.make(roles=(role,))
-        for role in ("intake", "counselor", "medical", "supervisor", "admin")
-    }
-
-
 def test_supervisors_and_admins_see_every_client(staff, clients):
     client = clients.make()
     clients.admit(client)
