@@ -8,22 +8,18 @@ from flask import Flask, current_app, url_for
 
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
-from clinic.auth.models import Role
 from clinic.clients.levels import Level
-from clinic.clients.models import CareTeamMember, Client, Episode
+from clinic.clients.models import CareTeamMember, Client, Episode, display_name
 from clinic.clients.services import visible_clause
 from clinic.core.clock import to_local
 from clinic.core.due import ALERT, DUE, NOTICE, OVERDUE, DueItem, register_due_sources
+from clinic.core.permissions import can
 from clinic.extensions import db
 
 # A COWS becomes overdue this long after it fell due.
 COWS_GRACE = timedelta(hours=1)
 
 CLIENT_NAME = (Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
-
-
-def _name(preferred: str | None, first: str, last: str) -> str:
-    return f"{preferred or first} {last}"
 
 
 def _on_my_team(user_id: int):
@@ -36,9 +32,9 @@ def _on_my_team(user_id: int):
 def safety_flags(user, _today, _now) -> list[DueItem]:
     """PHQ-9 item 9 above 0, not yet acknowledged, from any episode: for the care team of the
     episode it was given in and for supervisors."""
-    if Role.SUPERVISOR in user.roles:
+    if can(user, "work.supervise"):
         mine = sa.true()
-    elif not user.roles.isdisjoint({Role.COUNSELOR, Role.MEDICAL}):
+    elif can(user, "caseload.own"):
         mine = InstrumentResult.episode_id.in_(_on_my_team(user.id))
     else:
         return []
@@ -60,7 +56,7 @@ def safety_flags(user, _today, _now) -> list[DueItem]:
             title="Safety flag to acknowledge (PHQ-9 item 9)",
             url=url_for("assessments.result", client_id=client_id, result_id=result_id),
             severity=ALERT,
-            client_name=_name(preferred, first, last),
+            client_name=display_name(preferred, first, last),
             due=to_local(administered_at, timezone).date(),
             client_id=client_id,
         )
@@ -70,7 +66,7 @@ def safety_flags(user, _today, _now) -> list[DueItem]:
 
 def cows_due(user, _today, now) -> list[DueItem]:
     """Medical staff: clients in withdrawal management without a COWS in the configured time."""
-    if Role.MEDICAL not in user.roles:
+    if not can(user, "work.medical"):
         return []
     interval = current_app.config["COWS_INTERVAL"]
     last_cows = (
@@ -97,7 +93,7 @@ def cows_due(user, _today, now) -> list[DueItem]:
                 title="COWS due" if last_given else "First COWS due",
                 url=url_for("assessments.administer", client_id=client_id, code="COWS"),
                 severity=OVERDUE if now - due_since >= COWS_GRACE else DUE,
-                client_name=_name(preferred, first, last),
+                client_name=display_name(preferred, first, last),
                 due=to_local(due_since, timezone).date(),
                 client_id=client_id,
             )
@@ -108,8 +104,8 @@ def cows_due(user, _today, now) -> list[DueItem]:
 def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
     """The intake assessment is expected signed within the configured time of the admission:
     its primary counselor sees it coming, and it is overdue for supervisors too after that."""
-    supervisor = Role.SUPERVISOR in user.roles
-    if not supervisor and Role.COUNSELOR not in user.roles:
+    supervisor = can(user, "work.supervise")
+    if not supervisor and not can(user, "work.counsel"):
         return []
     allowed = current_app.config["INTAKE_ASSESSMENT_DUE"]
     signed = sa.select(Assessment.episode_id).where(
@@ -142,7 +138,7 @@ def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
                 if draft_id
                 else url_for("assessments.index", client_id=client_id),
                 severity=OVERDUE if now >= due_at else NOTICE,
-                client_name=_name(preferred, first, last),
+                client_name=display_name(preferred, first, last),
                 due=to_local(due_at, timezone).date(),
                 client_id=client_id,
             )

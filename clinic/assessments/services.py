@@ -7,7 +7,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_login import current_user
 
 from clinic.assessments import instruments, placement
 from clinic.assessments.models import Assessment, AssessmentAddendum, InstrumentResult
@@ -17,12 +16,14 @@ from clinic.assessments.vocabulary import (
     AssessmentStatus,
     OverrideReason,
 )
+from clinic.auth.models import User
 from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.vocabulary import SexAtBirth
 from clinic.core import audit
 from clinic.core.clock import to_local, utcnow
 from clinic.core.errors import RuleError
+from clinic.core.text import clean_text
 from clinic.extensions import db
 
 INSTRUMENT_ADMINISTERED = audit.define("instrument.administered", "Instrument administered")
@@ -74,6 +75,8 @@ def administer(
     code: str,
     answers: Mapping,
     administered_at: datetime,
+    *,
+    actor: User,
 ) -> InstrumentResult:
     """Score and store one administration (raises AssessmentError for answers the instrument
     does not allow, and for a time outside the episode)."""
@@ -101,7 +104,7 @@ def administer(
         safety_flag=instruments.SAFETY in result.flags,
         sex=screening_sex(client) if "sex" in instruments.INSTRUMENTS[code].needs else None,
         administered_at=administered_at,
-        administered_by_id=current_user.id,
+        administered_by_id=actor.id,
     )
     db.session.add(record)
     db.session.flush()
@@ -110,11 +113,12 @@ def administer(
         target=record,
         client_id=client.id,
         detail={"code": code, "total": result.total, "flags": sorted(result.flags)},
+        user=actor,
     )
     return record
 
 
-def acknowledge(result: InstrumentResult, note: str) -> None:
+def acknowledge(result: InstrumentResult, note: str, *, actor: User) -> None:
     """A clinician has seen the safety flag and says what was done about it."""
     waiting = "This result has no safety flag waiting for acknowledgement."
     if not result.needs_acknowledgement:
@@ -131,13 +135,13 @@ def acknowledge(result: InstrumentResult, note: str) -> None:
             InstrumentResult.safety_flag.is_(True),
             InstrumentResult.acknowledged_at.is_(None),
         )
-        .values(acknowledged_at=utcnow(), acknowledged_by_id=current_user.id, acknowledgement=note)
+        .values(acknowledged_at=utcnow(), acknowledged_by_id=actor.id, acknowledgement=note)
         .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
         raise AssessmentError(f"{waiting} Someone acknowledged it a moment ago.")
     db.session.expire(result)
-    audit.record(SAFETY_ACKNOWLEDGED, target=result, client_id=result.client_id)
+    audit.record(SAFETY_ACKNOWLEDGED, target=result, client_id=result.client_id, user=actor)
 
 
 def results_for(client_id: int, episode_id: int | None = None) -> list[InstrumentResult]:
@@ -169,7 +173,7 @@ def startable_kinds(episode: Episode) -> list[AssessmentKind]:
     ]
 
 
-def start(client: Client, episode: Episode, kind: AssessmentKind) -> Assessment:
+def start(client: Client, episode: Episode, kind: AssessmentKind, *, actor: User) -> Assessment:
     if episode.client_id != client.id:
         raise AssessmentError("That episode belongs to another client.")
     if kind not in startable_kinds(episode):
@@ -183,12 +187,16 @@ def start(client: Client, episode: Episode, kind: AssessmentKind) -> Assessment:
         episode_id=episode.id,
         kind=kind,
         status=AssessmentStatus.DRAFT,
-        created_by_id=current_user.id,
+        created_by_id=actor.id,
     )
     db.session.add(assessment)
     db.session.flush()
     audit.record(
-        ASSESSMENT_STARTED, target=assessment, client_id=client.id, detail={"kind": kind.value}
+        ASSESSMENT_STARTED,
+        target=assessment,
+        client_id=client.id,
+        detail={"kind": kind.value},
+        user=actor,
     )
     return assessment
 
@@ -208,14 +216,16 @@ def recommendation(
     return placement.recommend(ratings, cows_total=cows_total, table=table)
 
 
-def save_draft(assessment: Assessment, data: Mapping, linked: list[InstrumentResult]) -> None:
+def save_draft(
+    assessment: Assessment, data: Mapping, linked: list[InstrumentResult], *, actor: User
+) -> None:
     """Write the form's fields into a draft and compute its recommendation again."""
     _refuse_if_signed(assessment)
     for number in range(1, 7):
         setattr(assessment, f"d{number}_rating", data[f"d{number}_rating"])
-        setattr(assessment, f"d{number}_rationale", _text(data[f"d{number}_rationale"]))
+        setattr(assessment, f"d{number}_rationale", clean_text(data[f"d{number}_rationale"]))
     for name, _label, _help in FINDINGS:
-        setattr(assessment, name, _text(data[name]))
+        setattr(assessment, name, clean_text(data[name]))
     if any(result.episode_id != assessment.episode_id for result in linked):
         raise AssessmentError("Only results from this episode can be linked.", "linked")
     assessment.instruments = linked
@@ -227,9 +237,9 @@ def save_draft(assessment: Assessment, data: Mapping, linked: list[InstrumentRes
     assessment.chosen_level = Level(data["chosen_level"]) if data["chosen_level"] else None
     reason = data["override_reason"]
     assessment.override_reason = OverrideReason(reason) if reason else None
-    assessment.override_note = _text(data["override_note"])
+    assessment.override_note = clean_text(data["override_note"])
     assessment.updated_at = utcnow()
-    audit.record(ASSESSMENT_SAVED, target=assessment, client_id=assessment.client_id)
+    audit.record(ASSESSMENT_SAVED, target=assessment, client_id=assessment.client_id, user=actor)
 
 
 def signing_problems(assessment: Assessment) -> dict[str | None, str]:
@@ -253,12 +263,12 @@ def signing_problems(assessment: Assessment) -> dict[str | None, str]:
     return problems
 
 
-def sign(assessment: Assessment) -> None:
+def sign(assessment: Assessment, *, actor: User) -> None:
     _refuse_if_signed(assessment)
     problems = signing_problems(assessment)
     if problems:
         raise IncompleteAssessmentError(problems)
-    signer = current_user.id
+    signer = actor.id
     assessment.status = AssessmentStatus.SIGNED
     assessment.signed_at = utcnow()
     assessment.signed_by_id = signer
@@ -273,21 +283,20 @@ def sign(assessment: Assessment) -> None:
             if assessment.override_reason
             else None,
         },
+        user=actor,
     )
 
 
-def add_addendum(assessment: Assessment, text: str) -> AssessmentAddendum:
+def add_addendum(assessment: Assessment, text: str, *, actor: User) -> AssessmentAddendum:
     if not assessment.is_signed:
         raise AssessmentError("A draft is corrected by editing it, not with an addendum.")
     text = (text or "").strip()
     if not text:
         raise AssessmentError("Write the addendum.", "text")
-    addendum = AssessmentAddendum(
-        assessment_id=assessment.id, text=text, written_by_id=current_user.id
-    )
+    addendum = AssessmentAddendum(assessment_id=assessment.id, text=text, written_by_id=actor.id)
     db.session.add(addendum)
     db.session.flush()
-    audit.record(ASSESSMENT_ADDENDUM, target=assessment, client_id=assessment.client_id)
+    audit.record(ASSESSMENT_ADDENDUM, target=assessment, client_id=assessment.client_id, user=actor)
     return addendum
 
 
@@ -296,7 +305,3 @@ def _refuse_if_signed(assessment: Assessment) -> None:
         raise AssessmentError(
             "This assessment is signed and can no longer change: add an addendum instead."
         )
-
-
-def _text(value: str | None) -> str | None:
-    return (value or "").strip() or None

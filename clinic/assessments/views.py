@@ -24,19 +24,17 @@ from clinic.assessments.models import (
     InstrumentResult,
     assessment_instruments,
 )
-from clinic.assessments.services import AssessmentError
 from clinic.assessments.vocabulary import FINDINGS, AssessmentKind
 from clinic.auth.services import full_names
-from clinic.clients.chart import ChartAlert, load_client, render_chart
+from clinic.clients.chart import ChartAlert, load_client, load_owned, render_chart
 from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.services import open_episode
 from clinic.core import audit
 from clinic.core.charts import time_chart
 from clinic.core.clock import to_local, utcnow
-from clinic.core.forms import commit_or_explain, save_versioned
 from clinic.core.permissions import can, deny, require
-from clinic.core.transaction import add_error
+from clinic.core.transaction import add_error, attempt
 from clinic.extensions import db
 
 
@@ -65,6 +63,7 @@ def _assessments(client: Client) -> list[Assessment]:
 
 @bp.get("/clients/<int:client_id>/assessments/")
 def index(client_id: int):
+    """The Assessments tab: results, trends and assessments across episodes."""
     client = load_client(client_id, "assessment.view")
     episode = _latest_episode(client)
     results = services.results_for(client.id)
@@ -173,6 +172,7 @@ def _start_form(client: Client, episode: Episode) -> StartAssessmentForm | None:
 
 @bp.route("/clients/<int:client_id>/assessments/instruments/<code>/new", methods=["GET", "POST"])
 def administer(client_id: int, code: str):
+    """Give a screening instrument (or the COWS) and score it."""
     instrument = instruments.INSTRUMENTS.get(code)
     if instrument is None:
         abort(404)
@@ -186,15 +186,20 @@ def administer(client_id: int, code: str):
             utcnow(), current_app.config["CLINIC_TIMEZONE"]
         ).replace(tzinfo=None, second=0, microsecond=0)
     elif form.validate_on_submit():
-        saved = {}
-
-        def give():
-            saved["result"] = services.administer(
-                client, episode, code, form.answers(), form.administered_at_utc()
-            )
-
-        if commit_or_explain(form, give, race="The result could not be saved; try again."):
-            result = saved["result"]
+        outcome = attempt(
+            form,
+            lambda: services.administer(
+                client,
+                episode,
+                code,
+                form.answers(),
+                form.administered_at_utc(),
+                actor=current_user,
+            ),
+            race="The result could not be saved; try again.",
+        )
+        if outcome:
+            result = outcome.value
             flash(_scored(instrument, result), "warning" if result.flags else "success")
             return redirect(url_for("assessments.index", client_id=client.id))
     return render_chart(client, "assessments/administer.html", form=form, instrument=instrument)
@@ -207,17 +212,15 @@ def _scored(instrument, result: InstrumentResult) -> str:
     return f"{instrument.short_name} recorded: {result.total} ({result.band}).{flags}"
 
 
-def _load_result(client: Client, result_id: int) -> InstrumentResult:
-    result = db.session.get(InstrumentResult, result_id)
-    if result is None or result.client_id != client.id:
-        abort(404)
-    return result
+def _load_result(client: Client, result_id: int, action: str) -> InstrumentResult:
+    return load_owned(client, db.session.get(InstrumentResult, result_id), action)
 
 
 @bp.get("/clients/<int:client_id>/assessments/instruments/<int:result_id>")
 def result(client_id: int, result_id: int):
+    """One instrument result, with its safety flag to acknowledge."""
     client = load_client(client_id, "assessment.view")
-    found = _load_result(client, result_id)
+    found = _load_result(client, result_id, "assessment.view")
     return render_chart(
         client,
         "assessments/result.html",
@@ -230,12 +233,13 @@ def result(client_id: int, result_id: int):
 
 @bp.post("/clients/<int:client_id>/assessments/instruments/<int:result_id>/acknowledge")
 def acknowledge(client_id: int, result_id: int):
+    """A clinician acknowledges a safety flag with a note."""
     client = load_client(client_id, "safety.acknowledge")
-    found = _load_result(client, result_id)
+    found = _load_result(client, result_id, "safety.acknowledge")
     form = AcknowledgeForm()
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
-        lambda: services.acknowledge(found, form.note.data),
+        lambda: services.acknowledge(found, form.note.data, actor=current_user),
         race="Someone acknowledged this flag at the same moment; reload the page.",
     ):
         flash("Safety flag acknowledged.", "success")
@@ -255,6 +259,7 @@ def acknowledge(client_id: int, result_id: int):
 
 @bp.post("/clients/<int:client_id>/assessments/new")
 def start(client_id: int):
+    """Start a six-dimension assessment of the latest episode."""
     client = load_client(client_id, "assessment.start")
     episode = _latest_episode(client)
     form = _start_form(client, episode) if episode else None
@@ -262,29 +267,25 @@ def start(client_id: int):
         flash("There is no assessment you can start for this client now.", "warning")
         return redirect(url_for("assessments.index", client_id=client.id))
     if form.validate_on_submit():
-        created = {}
-
-        def begin():
-            created["assessment"] = services.start(client, episode, AssessmentKind(form.kind.data))
-
-        if commit_or_explain(form, begin, race="This episode already has one; reload the page."):
+        outcome = attempt(
+            form,
+            lambda: services.start(
+                client, episode, AssessmentKind(form.kind.data), actor=current_user
+            ),
+            race="This episode already has one; reload the page.",
+        )
+        if outcome:
             return redirect(
-                url_for(
-                    "assessments.edit",
-                    client_id=client.id,
-                    assessment_id=created["assessment"].id,
-                )
+                url_for("assessments.edit", client_id=client.id, assessment_id=outcome.value.id)
             )
+    # The start form is a one-field strip on the tab, which the redirect shows again.
     for error in [*form.form_errors, *form.kind.errors]:
         flash(error, "danger")
     return redirect(url_for("assessments.index", client_id=client.id))
 
 
-def _load_assessment(client: Client, assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or assessment.client_id != client.id:
-        abort(404)
-    return assessment
+def _load_assessment(client: Client, assessment_id: int, action: str) -> Assessment:
+    return load_owned(client, db.session.get(Assessment, assessment_id), action)
 
 
 def _episode_results(assessment: Assessment) -> list[InstrumentResult]:
@@ -304,8 +305,9 @@ def _linked(assessment: Assessment) -> list[InstrumentResult]:
 
 @bp.route("/clients/<int:client_id>/assessments/<int:assessment_id>", methods=["GET", "POST"])
 def edit(client_id: int, assessment_id: int):
+    """A draft assessment to edit and sign, or the signed one to read."""
     client = load_client(client_id, "assessment.view")
-    assessment = _load_assessment(client, assessment_id)
+    assessment = _load_assessment(client, assessment_id, "assessment.view")
     if assessment.is_signed and request.method == "POST":
         audit.record(
             services.ASSESSMENT_CHANGE_REFUSED,
@@ -342,27 +344,21 @@ def edit(client_id: int, assessment_id: int):
 
         def apply():
             # The draft is saved either way; it is signed in the same commit when complete.
-            services.save_draft(assessment, form.data, linked)
+            services.save_draft(assessment, form.data, linked, actor=current_user)
             if signing:
                 problems.update(services.signing_problems(assessment))
                 if not problems:
-                    services.sign(assessment)
-            return ["assessment"]
+                    services.sign(assessment, actor=current_user)
 
-        try:
-            saved = save_versioned(
-                form,
-                assessment,
-                apply=apply,
-                reload=lambda: db.session.get(Assessment, assessment_id),
-            )
-        except AssessmentError as error:
-            db.session.rollback()
-            add_error(form, str(error), error.field)
-        except sa.exc.DBAPIError:  # signed by someone else between our read and our write
-            db.session.rollback()
-            add_error(form, "Someone signed this assessment meanwhile: reload the page.")
-        else:
+        # The database refuses changes to an assessment someone signed since our read.
+        saved = attempt(
+            form,
+            apply,
+            race="Someone signed this assessment meanwhile: reload the page.",
+            versioned=assessment,
+            reload=lambda: db.session.get(Assessment, assessment_id),
+        )
+        if saved.error is None:
             conflict = saved.conflict
             if saved.saved and not problems:
                 flash("Assessment signed." if signing else "Draft saved.", "success")
@@ -433,17 +429,18 @@ def _addenda(assessment: Assessment) -> list:
 
 @bp.post("/clients/<int:client_id>/assessments/<int:assessment_id>/addenda")
 def addendum(client_id: int, assessment_id: int):
+    """An addendum to a signed assessment (its correction)."""
     client = load_client(client_id, "assessment.write")
-    assessment = _load_assessment(client, assessment_id)
+    assessment = _load_assessment(client, assessment_id, "assessment.write")
     if not assessment.is_signed:
         flash("A draft is corrected by editing it; addenda are for signed assessments.", "warning")
         return redirect(
             url_for("assessments.edit", client_id=client.id, assessment_id=assessment.id)
         )
     form = AddendumForm()
-    if form.validate_on_submit() and commit_or_explain(
+    if form.validate_on_submit() and attempt(
         form,
-        lambda: services.add_addendum(assessment, form.text.data),
+        lambda: services.add_addendum(assessment, form.text.data, actor=current_user),
         race="The addendum could not be saved; try again.",
     ):
         flash("Addendum added.", "success")

@@ -638,8 +638,6 @@ def test_the_tab_runs_the_same_number_of_queries_with_more_results(
 
 
 def test_of_two_acknowledgements_at_once_the_second_is_told_not_recorded(app, ward, clock):
-    from flask_login import login_user
-
     from clinic.assessments import services
 
     staff, _record, _episode, result, *_ = ward
@@ -662,9 +660,8 @@ def test_of_two_acknowledgements_at_once_the_second_is_told_not_recorded(app, wa
         )
         db.session.commit()
         with app.test_request_context():
-            login_user(staff["supervisor"])
             with pytest.raises(services.AssessmentError, match="a moment ago"):
-                services.acknowledge(result, "second")
+                services.acknowledge(result, "second", actor=staff["supervisor"])
         db.session.rollback()
     finally:
         session.expire_on_commit = True
