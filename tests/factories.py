@@ -189,9 +189,12 @@ def pending_move(
     by: User,
     assessment: Assessment,
     justification: str = "Goals of this level met; ready for the next.",
+    override_reason: str | None = None,
 ) -> TransitionRequest:
     """A move of `episode` to `to_level` requested by `by` through the service, waiting for a
     supervisor (and for medical clearance when it leaves withdrawal management)."""
-    made = moves.request_move(episode, to_level, justification, assessment.id, None, actor=by)
+    made = moves.request_move(
+        episode, to_level, justification, assessment.id, override_reason, actor=by
+    )
     db.session.commit()
     return made

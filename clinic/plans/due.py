@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 from sqlalchemy.orm import aliased
 
-from clinic.auth.models import Role
-from clinic.clients.models import Client, Episode
+from clinic.clients.models import Client, Episode, display_name
 from clinic.core.clock import to_local
 from clinic.core.due import DUE, NOTICE, OVERDUE, DueItem, register_due_sources
+from clinic.core.permissions import can
 from clinic.extensions import db
 from clinic.plans import services
 from clinic.plans.models import PlanReview, TreatmentPlan
@@ -21,14 +21,10 @@ STARTED_BY = aliased(PlanReview, name="started_by")
 CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
 
 
-def _name(preferred, first, last) -> str:
-    return f"{preferred or first} {last}"
-
-
 def first_plan(user, _today, now) -> list[DueItem]:
     """Open episodes with no plan in force yet: due within 72 hours of the admission."""
-    supervisor = Role.SUPERVISOR in user.roles
-    if not supervisor and Role.COUNSELOR not in user.roles:
+    supervisor = can(user, "work.supervise")
+    if not supervisor and not can(user, "work.counsel"):
         return []
     allowed = current_app.config["FIRST_PLAN_DUE"]
     in_force = sa.select(TreatmentPlan.episode_id).where(TreatmentPlan.status != PlanStatus.DRAFT)
@@ -50,7 +46,7 @@ def first_plan(user, _today, now) -> list[DueItem]:
             else "First treatment plan due",
             url=url_for("plans.index", client_id=client_id),
             severity=OVERDUE if now >= entered + allowed else NOTICE,
-            client_name=_name(preferred, first, last),
+            client_name=display_name(preferred, first, last),
             due=to_local(entered + allowed, zone).date(),
             client_id=client_id,
         )
@@ -61,8 +57,8 @@ def first_plan(user, _today, now) -> list[DueItem]:
 def signatures(user, _today, _now) -> list[DueItem]:
     """Signed drafts: the client's acknowledgement to record (primary counselor), then the
     co-signature (supervisors)."""
-    supervisor = Role.SUPERVISOR in user.roles
-    counselor = Role.COUNSELOR in user.roles
+    supervisor = can(user, "work.supervise")
+    counselor = can(user, "work.counsel")
     if not supervisor and not counselor:
         return []
     waiting = sa.and_(
@@ -102,7 +98,7 @@ def signatures(user, _today, _now) -> list[DueItem]:
             title="Plan awaiting co-signature" if how else "Record the client's acknowledgement",
             url=url_for("plans.show", client_id=client_id, plan_id=plan_id),
             severity=DUE,
-            client_name=_name(preferred, first, last),
+            client_name=display_name(preferred, first, last),
             due=to_local(signed_at, zone).date(),
             client_id=client_id,
         )
@@ -112,7 +108,7 @@ def signatures(user, _today, _now) -> list[DueItem]:
 
 def reviewed_drafts(user, _today, _now) -> list[DueItem]:
     """The primary counselor's next versions started by a review and not yet signed."""
-    if Role.COUNSELOR not in user.roles:
+    if not can(user, "work.counsel"):
         return []
     rows = db.session.execute(
         sa.select(*CLIENT_NAME, TreatmentPlan.id, PlanReview.reviewed_at)
@@ -134,7 +130,7 @@ def reviewed_drafts(user, _today, _now) -> list[DueItem]:
             title="Update and sign the reviewed plan",
             url=url_for("plans.show", client_id=client_id, plan_id=plan_id),
             severity=DUE,
-            client_name=_name(preferred, first, last),
+            client_name=display_name(preferred, first, last),
             due=to_local(reviewed_at, zone).date(),
             client_id=client_id,
         )
@@ -145,8 +141,8 @@ def reviewed_drafts(user, _today, _now) -> list[DueItem]:
 def reviews(user, today, _now) -> list[DueItem]:
     """Active plans whose review is due soon (primary counselor) or overdue (and supervisors):
     by the current level's interval, and at once after a level change."""
-    supervisor = Role.SUPERVISOR in user.roles
-    if not supervisor and Role.COUNSELOR not in user.roles:
+    supervisor = can(user, "work.supervise")
+    if not supervisor and not can(user, "work.counsel"):
         return []
     reviewed = sa.select(PlanReview.plan_id)
     rows = db.session.execute(
@@ -187,7 +183,7 @@ def reviews(user, today, _now) -> list[DueItem]:
                 title="Plan review overdue" if severity == OVERDUE else "Plan review due",
                 url=url_for("plans.review", client_id=client_id, plan_id=plan_id),
                 severity=severity,
-                client_name=_name(preferred, first, last),
+                client_name=display_name(preferred, first, last),
                 due=due,
                 client_id=client_id,
             )

@@ -7,19 +7,20 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from clinic.assessments.models import Assessment, InstrumentResult, assessment_instruments
 from clinic.assessments.vocabulary import AssessmentStatus
-from clinic.auth.models import Role, User
-from clinic.auth.services import check_current_password, full_names
+from clinic.auth.models import User
+from clinic.auth.services import full_names
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Episode
 from clinic.core import audit
 from clinic.core.clock import clinic_today, to_local, utcnow
 from clinic.core.errors import RuleError
+from clinic.core.permissions import can
+from clinic.core.text import clean_text
 from clinic.extensions import db
 from clinic.plans import library, rules
 from clinic.plans.models import (
@@ -44,11 +45,6 @@ PLAN_REVIEWED = audit.define("plan.reviewed", "Treatment plan reviewed")
 
 class PlanError(RuleError):
     """A plan change the rules refuse."""
-
-
-class WrongPassword(PlanError):  # noqa: N818
-    """The signature's password check failed: commit anyway, so that it counts towards the
-    sign-in throttle and stays in the audit log."""
 
 
 class NotSignable(PlanError):  # noqa: N818 (a refusal, like the others)
@@ -261,26 +257,31 @@ def _episode_open(plan: TreatmentPlan) -> None:
         raise SignedPlanError("The episode is closed: its plans can no longer change.")
 
 
-def _editable(plan: TreatmentPlan) -> None:
+def ensure_editable(plan: TreatmentPlan) -> None:
+    """Refuse (SignedPlanError) unless the version is a draft of an open episode."""
     if not plan.editable:
         raise SignedPlanError("This version is signed and can no longer change.")
     _episode_open(plan)
 
 
-def _touched(plan: TreatmentPlan, what: str) -> None:
+def _touched(plan: TreatmentPlan, what: str, actor: User) -> None:
     plan.updated_at = utcnow()
     # Always an UPDATE of the plan row, so its version goes up and concurrent editors are told
     # (even when only its items changed, and even within one tick of the clock).
     flag_modified(plan, "updated_at")
-    audit.record(PLAN_EDITED, target=plan, client_id=plan.client_id, detail={"part": what})
+    audit.record(
+        PLAN_EDITED, target=plan, client_id=plan.client_id, detail={"part": what}, user=actor
+    )
 
 
-def save_details(plan: TreatmentPlan, data: Mapping, deferrals: dict[int, str]) -> None:
+def save_details(
+    plan: TreatmentPlan, data: Mapping, deferrals: dict[int, str], *, actor: User
+) -> None:
     """Strengths, preferences, discharge criteria and the deferred dimensions."""
-    _editable(plan)
+    ensure_editable(plan)
     for field in ("strengths", "preferences", "discharge_criteria"):
-        setattr(plan, field, _text(data[field]))
-    reasons = {dimension: _text(reason) for dimension, reason in deferrals.items()}
+        setattr(plan, field, clean_text(data[field]))
+    reasons = {dimension: clean_text(reason) for dimension, reason in deferrals.items()}
     plan.deferrals = [
         *(d for d in plan.deferrals if reasons.get(d.dimension) and _keep(d, reasons)),
         *(
@@ -289,7 +290,7 @@ def save_details(plan: TreatmentPlan, data: Mapping, deferrals: dict[int, str]) 
             if reason and dimension not in {d.dimension for d in plan.deferrals}
         ),
     ]
-    _touched(plan, "details")
+    _touched(plan, "details", actor)
 
 
 def _keep(deferral: PlanDeferral, reasons: dict[int, str | None]) -> bool:
@@ -297,56 +298,59 @@ def _keep(deferral: PlanDeferral, reasons: dict[int, str | None]) -> bool:
     return True
 
 
-def add_problem(plan: TreatmentPlan, source: str, responsible: int) -> PlanProblem:
+def add_problem(plan: TreatmentPlan, source: str, responsible: int, *, actor: User) -> PlanProblem:
     """A problem from a suggestion ("d3", "f:safety") or a blank one for a stated need."""
-    _editable(plan)
+    ensure_editable(plan)
     position = max((problem.position for problem in plan.problems), default=0) + 1
     if suggestion_for(source):
-        problem = _suggested(source, position, responsible, current_user.id)
+        problem = _suggested(source, position, responsible, actor.id)
     elif source == "stated":
         problem = PlanProblem(position=position, statement="", goals=[PlanGoal(position=1)])
     else:
         raise PlanError("Choose where the problem comes from.", "source")
     plan.problems.append(problem)
-    _touched(plan, "problem added")
+    _touched(plan, "problem added", actor)
     return problem
 
 
-def remove_problem(plan: TreatmentPlan, problem: PlanProblem) -> None:
-    _editable(plan)
+def remove_problem(plan: TreatmentPlan, problem: PlanProblem, *, actor: User) -> None:
+    ensure_editable(plan)
     plan.problems.remove(problem)
-    _touched(plan, "problem removed")
+    _touched(plan, "problem removed", actor)
 
 
-def save_problem(plan: TreatmentPlan, problem: PlanProblem, data: Mapping) -> None:
+def save_problem(plan: TreatmentPlan, problem: PlanProblem, data: Mapping, *, actor: User) -> None:
     """The problem's statement and its whole subtree, as the form holds them: entries with an
     id update that item (ids from another problem are refused), entries without one are new,
     items missing or marked for removal are deleted."""
-    _editable(plan)
-    problem.statement = _text(data["statement"]) or ""
+    ensure_editable(plan)
+    problem.statement = clean_text(data["statement"]) or ""
     problem.goals = _merge(
         problem.goals, data["goals"], _goal_fields, lambda entry, item: _merge_children(entry, item)
     )
-    _touched(plan, "problem")
+    for goal in problem.goals:
+        for objective in goal.objectives:
+            for intervention in objective.interventions:
+                if intervention.added_by_id is None:  # new: added by whoever saves it
+                    intervention.added_by_id = actor.id
+    _touched(plan, "problem", actor)
 
 
 def _goal_fields(goal: PlanGoal, entry: Mapping) -> None:
-    goal.text = _text(entry["text"]) or ""
-    goal.client_words = _text(entry["client_words"])
+    goal.text = clean_text(entry["text"]) or ""
+    goal.client_words = clean_text(entry["client_words"])
 
 
 def _objective_fields(objective: PlanObjective, entry: Mapping) -> None:
-    objective.text = _text(entry["text"]) or ""
-    objective.measure = _text(entry["measure"])
+    objective.text = clean_text(entry["text"]) or ""
+    objective.measure = clean_text(entry["measure"])
     objective.target_date = entry["target_date"]
 
 
 def _intervention_fields(intervention: PlanIntervention, entry: Mapping) -> None:
     intervention.modality = Modality(entry["modality"]) if entry["modality"] else None
-    intervention.frequency = _text(entry["frequency"])
+    intervention.frequency = clean_text(entry["frequency"])
     intervention.responsible_id = entry["responsible_id"] or None
-    if intervention.added_by_id is None:
-        intervention.added_by_id = current_user.id
 
 
 def _merge_children(entry: Mapping, item) -> None:
@@ -389,51 +393,54 @@ def _merge(existing: list, entries: list[Mapping], fill, descend) -> list:
 
 
 def add_medical_intervention(
-    plan: TreatmentPlan, objective: PlanObjective, modality: Modality, frequency: str
+    plan: TreatmentPlan,
+    objective: PlanObjective,
+    modality: Modality,
+    frequency: str,
+    *,
+    actor: User,
 ) -> PlanIntervention:
     """Medical staff add medication or medical care to an objective of a draft."""
-    _editable(plan)
+    ensure_editable(plan)
     position = max((each.position for each in objective.interventions), default=0) + 1
     intervention = PlanIntervention(
         position=position,
         modality=modality,
-        frequency=_text(frequency),
-        responsible_id=current_user.id,
-        added_by_id=current_user.id,
+        frequency=clean_text(frequency),
+        responsible_id=actor.id,
+        added_by_id=actor.id,
     )
     objective.interventions.append(intervention)
-    _touched(plan, "medical intervention")
+    _touched(plan, "medical intervention", actor)
     return intervention
 
 
 # --- Signatures -------------------------------------------------------------------------------
 
 
-def sign(plan: TreatmentPlan, password: str) -> None:
-    """The author signs after entering their password again; the checks must all pass."""
-    _editable(plan)
-    check = check_current_password(current_user._get_current_object(), password)
-    if check.user is None:
-        words = ["That is not your password."] if check.checked else []
-        if check.locked_until is not None:
-            words.append("Too many wrong passwords: wait a while before trying again.")
-        raise WrongPassword(" ".join(words) or "That is not your password.", "password")
+def sign(plan: TreatmentPlan, *, actor: User) -> None:
+    """The author signs (their password already checked again: `auth.services.verify_signer`);
+    the checks must all pass."""
+    ensure_editable(plan)
     assessment = db.session.get(Assessment, plan.assessment_id)
     findings = rules.signing_problems(plan, assessment.ratings, clinic_today())
     if findings:
         raise NotSignable(findings)
     plan.stock_texts = len(rules.stock_texts(plan))
-    plan.author_signed_by_id = current_user.id
+    plan.author_signed_by_id = actor.id
     plan.author_signed_at = utcnow()
     audit.record(
         PLAN_SIGNED,
         target=plan,
         client_id=plan.client_id,
         detail={"version": plan.number, "stock_texts": plan.stock_texts},
+        user=actor,
     )
 
 
-def acknowledge(plan: TreatmentPlan, on: date, how: AcknowledgedHow, comment: str | None) -> None:
+def acknowledge(
+    plan: TreatmentPlan, on: date, how: AcknowledgedHow, comment: str | None, *, actor: User
+) -> None:
     """Staff record that the client went through the signed plan (or declined to sign)."""
     _episode_open(plan)
     if not plan.is_draft or not plan.author_signed:
@@ -447,23 +454,27 @@ def acknowledge(plan: TreatmentPlan, on: date, how: AcknowledgedHow, comment: st
         raise PlanError("The date is before the plan was signed.", "on")
     plan.acknowledged_on = on
     plan.acknowledged_how = how
-    plan.client_comment = _text(comment)
-    plan.acknowledgement_recorded_by_id = current_user.id
+    plan.client_comment = clean_text(comment)
+    plan.acknowledgement_recorded_by_id = actor.id
     audit.record(
-        PLAN_ACKNOWLEDGED, target=plan, client_id=plan.client_id, detail={"how": how.value}
+        PLAN_ACKNOWLEDGED,
+        target=plan,
+        client_id=plan.client_id,
+        detail={"how": how.value},
+        user=actor,
     )
 
 
-def cosign(plan: TreatmentPlan) -> None:
+def cosign(plan: TreatmentPlan, *, actor: User) -> None:
     """A supervisor co-signs: the version becomes active and supersedes the one before."""
-    if Role.SUPERVISOR not in current_user.roles:
+    if not can(actor, "plan.cosign", plan):
         raise PlanError("Only a supervisor co-signs a plan.")
     _episode_open(plan)
     if not plan.is_draft or not plan.author_signed or not plan.acknowledged:
         raise PlanError(
             "A plan is co-signed once its author has signed and the client acknowledged it."
         )
-    if plan.author_signed_by_id == current_user.id:
+    if plan.author_signed_by_id == actor.id:
         raise PlanError("A supervisor co-signs a plan someone else wrote.")
     now = utcnow()
     previous = db.session.scalar(
@@ -476,13 +487,14 @@ def cosign(plan: TreatmentPlan) -> None:
         previous.superseded_at = now
         db.session.flush()  # one active version at a time, also in the database
     plan.status = PlanStatus.ACTIVE
-    plan.cosigned_by_id = current_user.id
+    plan.cosigned_by_id = actor.id
     plan.cosigned_at = now
     audit.record(
         PLAN_COSIGNED,
         target=plan,
         client_id=plan.client_id,
         detail={"version": plan.number, "supersedes": previous.number if previous else None},
+        user=actor,
     )
 
 
@@ -521,7 +533,11 @@ def review_due_on(plan: TreatmentPlan, episode: Episode) -> date | None:
 
 
 def review(
-    plan: TreatmentPlan, findings: dict[int, tuple[Progress, str | None]], note: str | None
+    plan: TreatmentPlan,
+    findings: dict[int, tuple[Progress, str | None]],
+    note: str | None,
+    *,
+    actor: User,
 ) -> TreatmentPlan:
     """Record progress on every objective of the active version and start the next version,
     carrying over what is still open."""
@@ -550,7 +566,7 @@ def review(
         strengths=plan.strengths,
         preferences=plan.preferences,
         discharge_criteria=plan.discharge_criteria,
-        created_by_id=current_user.id,
+        created_by_id=actor.id,
         deferrals=[PlanDeferral(dimension=d.dimension, reason=d.reason) for d in plan.deferrals],
     )
     for problem in plan.problems:
@@ -599,10 +615,10 @@ def review(
     record = PlanReview(
         plan_id=plan.id,
         next_plan_id=following.id,
-        reviewed_by_id=current_user.id,
-        note=_text(note),
+        reviewed_by_id=actor.id,
+        note=clean_text(note),
         findings=[
-            ObjectiveProgress(objective_id=objective_id, status=status, note=_text(text))
+            ObjectiveProgress(objective_id=objective_id, status=status, note=clean_text(text))
             for objective_id, (status, text) in findings.items()
         ],
     )
@@ -616,6 +632,7 @@ def review(
             "level": episode.current_level.value if episode.current_level else None,
             "carried": sum(1 for status, _ in findings.values() if rules.carried_over(status)),
         },
+        user=actor,
     )
     return following
 
@@ -639,7 +656,3 @@ def _carry(objective: PlanObjective, status: Progress) -> PlanObjective:
             for each in objective.interventions
         ],
     )
-
-
-def _text(value) -> str | None:
-    return (value or "").strip() or None

@@ -7,20 +7,19 @@ form must belong to the plan (services refuse the others). Every form carries th
 version: a save against a version someone else changed meanwhile shows both, saves nothing.
 """
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
+from flask_wtf import FlaskForm
 
 from clinic.assessments.models import Assessment
 from clinic.assessments.placement import DIMENSIONS
-from clinic.clients.chart import load_client, render_chart
+from clinic.auth.services import verify_signer
+from clinic.clients.chart import load_client, load_owned, render_chart
 from clinic.clients.models import Client, Episode
 from clinic.clients.services import open_episode
 from clinic.core.clock import clinic_today
-from clinic.core.forms import commit_or_explain, save_versioned
 from clinic.core.permissions import can, deny
-from clinic.core.transaction import add_error
+from clinic.core.transaction import add_error, attempt
 from clinic.extensions import db
 from clinic.plans import bp, library, rules, services
 from clinic.plans.forms import (
@@ -34,7 +33,7 @@ from clinic.plans.forms import (
     SignForm,
 )
 from clinic.plans.models import PlanProblem, TreatmentPlan
-from clinic.plans.services import NotSignable, PlanError, SignedPlanError, WrongPassword
+from clinic.plans.services import NotSignable, SignedPlanError
 from clinic.plans.vocabulary import AcknowledgedHow, Modality, PlanStatus, Progress
 
 
@@ -42,11 +41,9 @@ def _plan_url(plan: TreatmentPlan) -> str:
     return url_for("plans.show", client_id=plan.client_id, plan_id=plan.id)
 
 
-def _load_plan(client: Client, plan_id: int) -> TreatmentPlan:
-    plan = services.load_tree(plan_id)
-    if plan is None or plan.client_id != client.id:
-        abort(404)
-    return plan
+def _load_plan(client: Client, plan_id: int, action: str = "plan.view") -> TreatmentPlan:
+    """The whole tree of a plan version of this client (else an audited 404)."""
+    return load_owned(client, services.load_tree(plan_id), action)
 
 
 # --- The tab ----------------------------------------------------------------------------------
@@ -73,32 +70,28 @@ def index(client_id: int):
 
 @bp.post("/clients/<int:client_id>/plans/new")
 def start(client_id: int):
+    """Start the episode's plan from its latest signed assessment."""
     client = load_client(client_id, "plan.write")
     episode = open_episode(client.id)
     if episode is None:
         flash("The client has no open episode.", "warning")
         return redirect(url_for("plans.index", client_id=client.id))
-    created = {}
-
-    def begin():
-        created["plan"] = services.start(episode, current_user._get_current_object())
-
-    try:
-        begin()
-        db.session.commit()
-    except PlanError as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return redirect(url_for("plans.index", client_id=client.id))
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        flash("A plan was started for this episode at the same moment; here it is.", "warning")
+    # A button without fields: a refusal is the outcome, said at the top of the tab.
+    form = FlaskForm()
+    outcome = attempt(
+        form,
+        lambda: services.start(episode, current_user._get_current_object()),
+        race="A plan was started for this episode at the same moment; here it is.",
+    )
+    if not outcome:
+        for message in form.form_errors:
+            flash(message, "warning")
         return redirect(url_for("plans.index", client_id=client.id))
     flash(
         "Plan started from the signed assessment: edit the suggestions into this client's plan.",
         "success",
     )
-    return redirect(_plan_url(created["plan"]))
+    return redirect(_plan_url(outcome.value))
 
 
 # --- One version ------------------------------------------------------------------------------
@@ -187,22 +180,19 @@ def _versioned_post(client: Client, plan: TreatmentPlan, form, change, name: str
     """Apply `change` to the plan under its version; the page again (with both versions on a
     conflict, or the refusal beside the form) when it does not go through."""
     if form.validate_on_submit():
-        try:
-            result = save_versioned(
-                form,
-                plan,
-                apply=lambda: [change()],
-                reload=lambda: services.load_tree(plan.id),
-            )
-        except PlanError as error:
-            db.session.rollback()
-            add_error(form, str(error), error.field)
-            if isinstance(error, SignedPlanError):
-                return _refused(client, plan, form, name, 409)
-        else:
-            if result.saved:
-                flash(done, "success")
-                return redirect(_plan_url(plan))
+        result = attempt(
+            form,
+            change,
+            race="The plan changed at the same moment: reload the page.",
+            versioned=plan,
+            reload=lambda: services.load_tree(plan.id),
+        )
+        if result:
+            flash(done, "success")
+            return redirect(_plan_url(plan))
+        if isinstance(result.error, SignedPlanError):
+            return _refused(client, plan, form, name, 409)
+        if result.conflict is not None:
             return _page(client, plan, 409, conflict=result.conflict, **{name: form})
     return _refused(client, plan, form, name, 200)
 
@@ -231,7 +221,7 @@ def details(client_id: int, plan_id: int):
         client,
         plan,
         form,
-        lambda: services.save_details(plan, form.data, form.deferrals()),
+        lambda: services.save_details(plan, form.data, form.deferrals(), actor=current_user),
         "details",
         "Saved.",
     )
@@ -249,16 +239,17 @@ def add_problem(client_id: int, plan_id: int):
         client,
         plan,
         form,
-        lambda: services.add_problem(plan, form.source.data, responsible),
+        lambda: services.add_problem(plan, form.source.data, responsible, actor=current_user),
         "add",
         "Problem added.",
     )
 
 
 def _load_problem(plan: TreatmentPlan, problem_id: int) -> PlanProblem:
+    """A problem of this plan version (else an audited 404)."""
     problem = next((each for each in plan.problems if each.id == problem_id), None)
     if problem is None:
-        abort(404)
+        deny(404, "plan.view", plan)
     return problem
 
 
@@ -295,21 +286,17 @@ def problem(client_id: int, plan_id: int, problem_id: int):
         return _problem_page(client, plan, found, form)
     conflict = None
     if form.validate_on_submit():
-        try:
-            result = save_versioned(
-                form,
-                plan,
-                apply=lambda: [services.save_problem(plan, found, form.data)],
-                reload=lambda: services.load_tree(plan.id),
-            )
-        except PlanError as error:
-            db.session.rollback()
-            add_error(form, str(error), error.field)
-        else:
-            if result.saved:
-                flash("Problem saved.", "success")
-                return redirect(_plan_url(plan))
-            conflict = result.conflict
+        result = attempt(
+            form,
+            lambda: services.save_problem(plan, found, form.data, actor=current_user),
+            race="The plan changed at the same moment: reload the page.",
+            versioned=plan,
+            reload=lambda: services.load_tree(plan.id),
+        )
+        if result:
+            flash("Problem saved.", "success")
+            return redirect(_plan_url(plan))
+        conflict = result.conflict
     return _problem_page(client, plan, found, form, conflict, 409 if conflict else 200)
 
 
@@ -337,7 +324,7 @@ def remove_problem(client_id: int, plan_id: int, problem_id: int):
         client,
         plan,
         form,
-        lambda: services.remove_problem(plan, found),
+        lambda: services.remove_problem(plan, found, actor=current_user),
         "remove",
         "Problem removed.",
     )
@@ -359,6 +346,7 @@ def medical(client_id: int, plan_id: int):
             objectives[form.objective_id.data],
             Modality(form.modality.data),
             form.frequency.data,
+            actor=current_user,
         ),
         "medical",
         "Medical intervention added.",
@@ -377,26 +365,25 @@ def sign(client_id: int, plan_id: int):
         if form.is_stale(plan):
             add_error(form, "The plan changed since you opened it: read it again, then sign.")
             return _page(client, plan, 409, sign=form)
-        try:
-            services.sign(plan, form.password.data)
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            add_error(form, "The plan changed while you signed: read it again, then sign.")
-            return _page(client, _load_plan(client, plan_id), 409, sign=form)
-        except WrongPassword as error:
-            db.session.commit()  # the failed check counts towards the throttle, and is audited
-            add_error(form, str(error), "password")
-        except NotSignable as refusal:
-            db.session.rollback()
-            add_error(form, str(refusal))
+        try:  # refused before the password is checked, so that no failure is counted for it
+            services.ensure_editable(plan)
+        except SignedPlanError as error:
+            add_error(form, str(error))
+            return _page(client, plan, 200, sign=form)
+        if not verify_signer(form, current_user):
             return _page(client, _load_plan(client, plan_id), 200, sign=form)
-        except PlanError as error:
-            db.session.rollback()
-            add_error(form, str(error), error.field)
-        else:
+        signed = attempt(
+            form,
+            lambda: services.sign(plan, actor=current_user),
+            race="The plan changed while you signed: read it again, then sign.",
+        )
+        if signed:
             flash("Plan signed. Record the client's acknowledgement next.", "success")
             return redirect(_plan_url(plan))
+        if signed.error is None:  # lost to a concurrent edit
+            return _page(client, _load_plan(client, plan_id), 409, sign=form)
+        if isinstance(signed.error, NotSignable):
+            return _page(client, _load_plan(client, plan_id), 200, sign=form)
     return _page(client, plan, 200, sign=form)
 
 
@@ -410,7 +397,11 @@ def acknowledgement(client_id: int, plan_id: int):
         plan,
         form,
         lambda: services.acknowledge(
-            plan, form.on.data, AcknowledgedHow(form.how.data), form.comment.data
+            plan,
+            form.on.data,
+            AcknowledgedHow(form.how.data),
+            form.comment.data,
+            actor=current_user,
         ),
         "acknowledgement",
         "Client's acknowledgement recorded.",
@@ -427,9 +418,9 @@ def cosign(client_id: int, plan_id: int):
     if form.is_stale(plan):
         add_error(form, "The plan changed since you opened it: read it again, then co-sign.")
         return _page(client, plan, 409, cosign=form)
-    if commit_or_explain(
+    if attempt(
         form,
-        lambda: services.cosign(plan),
+        lambda: services.cosign(plan, actor=current_user),
         race="Another version became active at the same moment: reload the page.",
     ):
         flash("Plan co-signed: it is now the active plan.", "success")
@@ -460,22 +451,19 @@ def review(client_id: int, plan_id: int):
             # Anything but a plausible id names no objective: the service refuses id 0.
             key = int(raw) if raw.isdigit() and len(raw) <= 12 else 0
             findings[key] = (Progress(entry.status.data), entry.note.data)
-        started = {}
-
-        def change():
-            started["plan"] = services.review(plan, findings, form.note.data)
-
         if form.is_stale(plan):
             add_error(form, "The plan changed since you opened it: reload the page.")
-        elif commit_or_explain(
-            form, change, race="A review was recorded at the same moment: reload the page."
+        elif started := attempt(
+            form,
+            lambda: services.review(plan, findings, form.note.data, actor=current_user),
+            race="A review was recorded at the same moment: reload the page.",
         ):
             flash(
                 "Review recorded. The next version carries the open objectives over: update it, "
                 "then sign.",
                 "success",
             )
-            return redirect(_plan_url(started["plan"]))
+            return redirect(_plan_url(started.value))
     labels = {objective.id: (where, objective) for where, objective in objectives}
     return render_chart(client, "plans/review.html", plan=plan, form=form, labels=labels)
 

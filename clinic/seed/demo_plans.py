@@ -37,7 +37,6 @@ PREFERENCES = (
     "Evening appointments after work; no group sharing on the first week.",
     "Wants family involved; prefers Spanish for family sessions.",
 )
-ACKNOWLEDGED = (AcknowledgedHow.IN_PERSON, AcknowledgedHow.IN_PERSON, AcknowledgedHow.VIDEO)
 CRITERIA = (
     "Safe housing confirmed, relapse prevention plan written, outpatient appointment booked.",
     "30 days without use, sponsor named, stable on medication.",

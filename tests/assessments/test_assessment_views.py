@@ -659,9 +659,8 @@ def test_of_two_acknowledgements_at_once_the_second_is_told_not_recorded(app, wa
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
-        with app.test_request_context():
-            with pytest.raises(services.AssessmentError, match="a moment ago"):
-                services.acknowledge(result, "second", actor=staff["supervisor"])
+        with pytest.raises(services.AssessmentError, match="a moment ago"):
+            services.acknowledge(result, "second", actor=staff["supervisor"])
         db.session.rollback()
     finally:
         session.expire_on_commit = True

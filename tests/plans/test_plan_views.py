@@ -395,12 +395,12 @@ def test_a_review_needs_every_objective(client, login, setting):
 def test_cosigning_the_next_version_supersedes_the_active_one(client, login, setting):
     plan = activate(client, login, setting)
     with client.application.test_request_context():
-        from flask_login import login_user
-
-        login_user(setting.counselor)
         objectives = [o for p in plan.problems for g in p.goals for o in g.objectives]
         following = services.review(
-            plan, {o.id: (Progress.PROGRESSING, None) for o in objectives}, None
+            plan,
+            {o.id: (Progress.PROGRESSING, None) for o in objectives},
+            None,
+            actor=setting.counselor,
         )
         db.session.commit()
     following = services.load_tree(following.id)
