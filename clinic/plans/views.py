@@ -51,6 +51,7 @@ def _load_plan(client: Client, plan_id: int, action: str = "plan.view") -> Treat
 
 @bp.get("/clients/<int:client_id>/plans/")
 def index(client_id: int):
+    """The Plan tab: the episode's plan versions and how to start one."""
     client = load_client(client_id, "plan.view")
     plans = services.plans_of(client.id)
     episode = open_episode(client.id)
@@ -172,6 +173,7 @@ def _objectives(plan: TreatmentPlan):
 
 @bp.get("/clients/<int:client_id>/plans/<int:plan_id>")
 def show(client_id: int, plan_id: int):
+    """One plan version, with the forms its state allows."""
     client = load_client(client_id, "plan.view")
     return _page(client, _load_plan(client, plan_id))
 
@@ -214,6 +216,7 @@ def _refused(client: Client, plan: TreatmentPlan, form, name: str, status: int):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/details")
 def details(client_id: int, plan_id: int):
+    """Strengths, preferences, discharge criteria and deferred needs of a draft."""
     client = load_client(client_id, "plan.write")
     plan = _load_plan(client, plan_id)
     form = PlanDetailsForm()
@@ -229,6 +232,7 @@ def details(client_id: int, plan_id: int):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/problems")
 def add_problem(client_id: int, plan_id: int):
+    """Add a problem to a draft, from a suggestion or a need the client stated."""
     client = load_client(client_id, "plan.write")
     plan = _load_plan(client, plan_id)
     form = AddProblemForm()
@@ -258,6 +262,7 @@ def _load_problem(plan: TreatmentPlan, problem_id: int) -> PlanProblem:
     methods=["GET", "POST"],
 )
 def problem(client_id: int, plan_id: int, problem_id: int):
+    """Edit one problem with its goals, objectives and interventions."""
     client = load_client(client_id, "plan.view")
     plan = _load_plan(client, plan_id)
     found = _load_problem(plan, problem_id)
@@ -316,6 +321,7 @@ def _problem_page(client, plan, found, form, conflict=None, status=200):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/problems/<int:problem_id>/remove")
 def remove_problem(client_id: int, plan_id: int, problem_id: int):
+    """Remove a problem from a draft."""
     client = load_client(client_id, "plan.write")
     plan = _load_plan(client, plan_id)
     found = _load_problem(plan, problem_id)
@@ -332,6 +338,7 @@ def remove_problem(client_id: int, plan_id: int, problem_id: int):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/medical")
 def medical(client_id: int, plan_id: int):
+    """Medical staff add a medication or medical-care intervention to a draft."""
     client = load_client(client_id, "plan.medical")
     plan = _load_plan(client, plan_id)
     form = MedicalInterventionForm()
@@ -358,6 +365,7 @@ def medical(client_id: int, plan_id: int):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/sign")
 def sign(client_id: int, plan_id: int):
+    """The author signs the draft, entering their password again."""
     client = load_client(client_id, "plan.write")
     plan = _load_plan(client, plan_id)
     form = SignForm()
@@ -389,6 +397,7 @@ def sign(client_id: int, plan_id: int):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/acknowledgement")
 def acknowledgement(client_id: int, plan_id: int):
+    """Record the client's acknowledgement of the signed version."""
     client = load_client(client_id, "plan.write")
     plan = _load_plan(client, plan_id)
     form = AcknowledgementForm()
@@ -410,6 +419,7 @@ def acknowledgement(client_id: int, plan_id: int):
 
 @bp.post("/clients/<int:client_id>/plans/<int:plan_id>/cosign")
 def cosign(client_id: int, plan_id: int):
+    """A supervisor co-signs: the version becomes the active plan."""
     client = load_client(client_id, "plan.cosign")
     plan = _load_plan(client, plan_id)
     form = CosignForm()
@@ -433,6 +443,7 @@ def cosign(client_id: int, plan_id: int):
 
 @bp.route("/clients/<int:client_id>/plans/<int:plan_id>/review", methods=["GET", "POST"])
 def review(client_id: int, plan_id: int):
+    """Review the active plan: progress on every objective, then the next version."""
     client = load_client(client_id, "plan.write")
     plan = _load_plan(client, plan_id)
     if plan.status != PlanStatus.ACTIVE:
@@ -470,6 +481,7 @@ def review(client_id: int, plan_id: int):
 
 @bp.get("/clients/<int:client_id>/plans/<int:plan_id>/compare")
 def compare(client_id: int, plan_id: int):
+    """What changed between two versions, line by line."""
     client = load_client(client_id, "plan.view")
     plan = _load_plan(client, plan_id)
     other_id = request.args.get("with", type=int) or plan.previous_id
@@ -490,6 +502,7 @@ def compare(client_id: int, plan_id: int):
 
 @bp.get("/clients/<int:client_id>/plans/<int:plan_id>/print")
 def print_view(client_id: int, plan_id: int):
+    """The client's copy, with the Part 2 notice and signature lines."""
     client = load_client(client_id, "plan.view")
     plan = _load_plan(client, plan_id)
     return render_chart(
