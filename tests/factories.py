@@ -25,6 +25,8 @@ from clinic.clients.vocabulary import (
 )
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
+from clinic.plans import services as plans
+from clinic.plans.models import TreatmentPlan
 
 DEFAULT_PASSWORD = "a long enough test passphrase"
 
@@ -198,3 +200,11 @@ def pending_move(
     )
     db.session.commit()
     return made
+
+
+def started_plan(episode: Episode, author: User) -> TreatmentPlan:
+    """The episode's first plan, started by `author` from its latest signed assessment (the
+    library's suggestions, unedited), with its whole tree loaded."""
+    plan = plans.start(episode, author)
+    db.session.commit()
+    return plans.load_tree(plan.id)

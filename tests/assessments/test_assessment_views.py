@@ -12,9 +12,8 @@ from clinic.clients.levels import Level
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
+from tests.access import ROLES, assert_answers
 from tests.assessments.helpers import assessment_post, at, instrument_post, lowest
-
-ROLES = ["intake", "counselor", "other_counselor", "medical", "supervisor", "admin"]
 
 # (method, url, {role: status}); {c} the client, {r} a PHQ-9 result, {a} a draft intake
 # assessment, {s} a signed reassessment. The client is in residential care, with the medical
@@ -71,10 +70,9 @@ TABLE = [
 
 
 @pytest.fixture
-def ward(users, clients, clock):
+def ward(staff, clients, clock):
     """A residential client with a counselor and a medical member on the team, a PHQ-9
     result, a draft intake assessment and a signed reassessment."""
-    staff = {role: users.make(roles=(role.replace("other_", ""),)) for role in ROLES}
     client = clients.make()
     episode = clients.admit(
         client,
@@ -121,11 +119,7 @@ def ward(users, clients, clock):
 def test_assessment_routes_answer_each_role_as_the_table_says(client, login, ward, role):
     staff, record, _episode, result, draft, signed = ward
     login(staff[role])
-    for method, template, expected in TABLE:
-        url = template.format(c=record.id, r=result.id, a=draft.id, s=signed.id)
-        want = expected.get(role, expected.get("*"))
-        got = client.open(url, method=method).status_code
-        assert got == want, f"{role}: {method} {url} gave {got}, expected {want}"
+    assert_answers(client, role, TABLE, c=record.id, r=result.id, a=draft.id, s=signed.id)
 
 
 def test_records_of_another_client_are_404_under_this_one(client, login, ward, clients):

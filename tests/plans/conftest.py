@@ -1,17 +1,18 @@
 """A client in residential care with a signed intake assessment, ready for a plan."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
 from clinic.assessments.models import Assessment, InstrumentResult
-from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
+from clinic.assessments.vocabulary import AssessmentKind
 from clinic.auth.models import User
 from clinic.clients.levels import Level
 from clinic.clients.models import Client, Episode
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow
-from clinic.extensions import db
+from tests.factories import signed_assessment
 
 # Dimensions 3, 5 and 6 need addressing (rated 2 or more); the linked GAD-7 carries a flag.
 RATINGS = {1: 1, 2: 0, 3: 2, 4: 1, 5: 3, 6: 2}
@@ -47,21 +48,13 @@ def setting(users, clients, clock) -> Setting:
         administered_at=utcnow(),
         administered_by_id=counselor.id,
     )
-    assessment = Assessment(
-        client_id=client.id,
-        episode_id=episode.id,
+    assessment = signed_assessment(
+        episode,
+        counselor,
+        Level.RES,
+        age=timedelta(0),
         kind=AssessmentKind.INTAKE,
-        created_by_id=counselor.id,
-        **{f"d{number}_rating": rating for number, rating in RATINGS.items()},
-        **{f"d{number}_rationale": "seen" for number in RATINGS},
-        recommended_level=Level.RES,
-        chosen_level=Level.RES,
+        ratings=RATINGS,
+        instruments=[gad],
     )
-    assessment.instruments = [gad]
-    db.session.add_all([gad, assessment])
-    db.session.flush()
-    assessment.status = AssessmentStatus.SIGNED
-    assessment.signed_at = utcnow()
-    assessment.signed_by_id = counselor.id
-    db.session.commit()
     return Setting(counselor, supervisor, medical, client, episode, assessment)

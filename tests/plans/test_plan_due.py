@@ -5,9 +5,9 @@ from clinic.clients.levels import Level
 from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.core.clock import utcnow
 from clinic.extensions import db
-from clinic.plans import services
 from clinic.plans.models import TreatmentPlan
 from clinic.plans.vocabulary import AcknowledgedHow, PlanStatus
+from tests.factories import started_plan
 from tests.plans.test_plan_views import complete
 
 
@@ -18,9 +18,7 @@ def due(client) -> str:
 
 def make_plan(app, setting, *, active: bool) -> TreatmentPlan:
     """A plan for the setting's episode, signed and acknowledged, co-signed when `active`."""
-    plan = services.start(setting.episode, setting.counselor)
-    db.session.commit()
-    plan = services.load_tree(plan.id)
+    plan = started_plan(setting.episode, setting.counselor)
     complete(plan)
     author, supervisor = setting.counselor.id, setting.supervisor.id
     plan.author_signed_by_id, plan.author_signed_at = author, utcnow()
