@@ -12,6 +12,7 @@ from clinic.clients.models import display_name
 from clinic.core import permissions
 from clinic.core.clock import local_date, local_time
 from clinic.core.db import configure_engine
+from clinic.core.pagination import RecordIdConverter
 from clinic.core.web import register_request_handling
 from clinic.extensions import bootstrap, csrf, db, login_manager, migrate
 from config import check_production_settings, settings_from_environment
@@ -32,6 +33,8 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     configure(app, overrides)
+    # Before any route is added: ids in URLs stay within what the database can hold.
+    app.url_map.converters["int"] = RecordIdConverter
     register_extensions(app)
     register_request_handling(app)
     register_domains(app)

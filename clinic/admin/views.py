@@ -18,6 +18,7 @@ from clinic.auth import accounts
 from clinic.auth.models import Role, User
 from clinic.core import audit
 from clinic.core.forms import choices
+from clinic.core.pagination import requested_page
 from clinic.core.permissions import deny, require
 from clinic.core.transaction import attempt
 from clinic.extensions import db
@@ -64,7 +65,9 @@ def users():
         query = queries.staff_list(form.q.data, form.role.data, form.status.data)
     else:
         query = queries.staff_list()
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        query, page=requested_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template("admin/users.html", form=form, page=page)
 
 
@@ -198,5 +201,5 @@ def audit_log():
         )
     else:
         query = queries.no_events()
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
     return render_template("admin/audit.html", form=form, page=page, actions=audit.ACTIONS)

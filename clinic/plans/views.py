@@ -18,6 +18,7 @@ from clinic.clients.chart import load_client, load_owned, render_chart
 from clinic.clients.models import Client, Episode
 from clinic.clients.services import open_episode
 from clinic.core.clock import clinic_today
+from clinic.core.pagination import record_id_arg
 from clinic.core.permissions import can, deny
 from clinic.core.transaction import add_error, attempt
 from clinic.extensions import db
@@ -484,7 +485,7 @@ def compare(client_id: int, plan_id: int):
     """What changed between two versions, line by line."""
     client = load_client(client_id, "plan.view")
     plan = _load_plan(client, plan_id)
-    other_id = request.args.get("with", type=int) or plan.previous_id
+    other_id = record_id_arg("with") or plan.previous_id
     if other_id is None:
         flash("This is the first version: there is nothing to compare it with.", "info")
         return redirect(_plan_url(plan))

@@ -82,3 +82,43 @@ def test_a_crash_shows_the_500_page_and_saves_nothing(failing_app, users):
     assert "secret internal detail" not in html
     assert "Traceback" not in html
     assert db.session.scalar(sa.select(User).where(User.email == "half@clinic.example.org")) is None
+
+
+def test_the_500_page_shows_the_request_id_staff_can_quote(failing_app, users):
+    user = users.make()
+    client = failing_app.test_client()
+    client.post("/login", data={"email": user.email, "password": "a long enough test passphrase"})
+    response = client.get("/broken", headers={"X-Request-ID": "lb-7f3a9c21-0001"})
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] == "lb-7f3a9c21-0001"
+    assert '<code id="request-id">lb-7f3a9c21-0001</code>' in response.get_data(as_text=True)
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/clients/{HUGE}",
+        f"/clients/{HUGE}/care",
+        f"/clients/{HUGE}/plans/",
+        f"/clients/1/plans/{HUGE}",
+        f"/clients/{HUGE}/assessments/{HUGE}",
+        f"/admin/users/{HUGE}",
+        f"/clients/?page={HUGE}",
+        f"/admin/audit?page={HUGE}",
+        f"/admin/users/?page={HUGE}",
+    ],
+)
+def test_numbers_too_large_for_the_database_are_not_found(client, login_as, url):
+    login_as("supervisor", "admin")
+    assert client.get(url).status_code == 404
+
+
+def test_a_comparison_with_a_version_number_too_large_is_not_a_crash(client, login_as, clients):
+    login_as("supervisor")
+    record = clients.make()
+    clients.admit(record)
+    response = client.get(f"/clients/{record.id}/plans/1/compare?with={HUGE}")
+    assert response.status_code == 404  # no such plan; never a 500
