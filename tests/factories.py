@@ -159,9 +159,11 @@ def signed_assessment(
     *,
     ratings: Mapping[int, int] | None = None,
     instruments: Iterable[InstrumentResult] = (),
+    **findings: str,
 ) -> Assessment:
     """A six-dimension assessment of `episode`, signed by `by` `age` ago, recommending (and
-    choosing) `recommended`; every dimension rated 1 unless `ratings` says otherwise."""
+    choosing) `recommended`; every dimension rated 1 unless `ratings` says otherwise; `findings`
+    fill domain findings (strengths="...")."""
     ratings = dict.fromkeys(range(1, 7), 1) | dict(ratings or {})
     assessment = Assessment(
         client_id=episode.client_id,
@@ -172,6 +174,7 @@ def signed_assessment(
         **{f"d{number}_rationale": "seen" for number in ratings},
         recommended_level=recommended,
         chosen_level=recommended,
+        **findings,
     )
     assessment.instruments = list(instruments)
     db.session.add_all([*assessment.instruments, assessment])

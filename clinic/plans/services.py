@@ -171,6 +171,9 @@ def start(episode: Episode, author: User) -> TreatmentPlan:
         number=1,
         assessment_id=assessment.id,
         created_by_id=author.id,
+        # What the client said in the assessment is where the plan's own words start from.
+        strengths=assessment.strengths,
+        preferences=assessment.preferences,
     )
     db.session.add(plan)
     responsible = episode.primary_counselor_id or author.id

@@ -3,10 +3,13 @@ nothing (every goal, objective and intervention keeps its id, status, origin and
 
 import sqlalchemy as sa
 
+from clinic.assessments.vocabulary import AssessmentKind
+from clinic.clients.levels import Level
 from clinic.extensions import db
 from clinic.plans import services
-from clinic.plans.models import PlanGoal, PlanIntervention, PlanObjective
+from clinic.plans.models import PlanGoal, PlanIntervention, PlanObjective, TreatmentPlan
 from clinic.plans.vocabulary import Modality, Progress
+from tests.factories import signed_assessment
 from tests.forms import rendered_form
 from tests.plans.test_plan_views import activate, reload
 
@@ -89,3 +92,26 @@ def test_the_review_form_posted_back_as_rendered_records_every_objective(client,
     assert counted > 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanGoal)) > 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanIntervention)) > 0
+
+
+def test_strengths_and_preferences_from_the_assessment_start_the_plan(
+    client, login, users, clients, clock
+):
+    counselor = users.make(roles=("counselor",))
+    record = clients.make("Sol", "Strong")
+    episode = clients.admit(record, level=Level.IOP, counselor=counselor)
+    signed_assessment(
+        episode,
+        counselor,
+        Level.IOP,
+        kind=AssessmentKind.INTAKE,
+        ratings={5: 2},
+        strengths="My daughter, and I cook for the whole house.",
+        preferences="Evening groups; a male counselor.",
+    )
+    login(counselor)
+    response = client.post(f"/clients/{record.id}/plans/new")
+    assert response.status_code == 302
+    plan = db.session.scalar(sa.select(TreatmentPlan).where(TreatmentPlan.episode_id == episode.id))
+    assert plan.strengths == "My daughter, and I cook for the whole house."
+    assert plan.preferences == "Evening groups; a male counselor."
