@@ -94,6 +94,19 @@ class TreatmentPlan(db.Model):
     def acknowledged(self) -> bool:
         return self.acknowledged_how is not None
 
+    def stage(self, episode_open: bool = True) -> tuple[str, str]:
+        """Where the version stands, in staff's words, with its badge style: a draft its author
+        signed is not "Draft", and a discharged client's plan is no longer in force."""
+        if self.status == PlanStatus.DRAFT:
+            if not self.author_signed:
+                return ("Draft", "warning") if episode_open else ("Unfinished draft", "secondary")
+            if not self.acknowledged:
+                return "Signed by its author, awaiting the client's acknowledgement", "info"
+            return "Awaiting co-signature", "info"
+        if self.status == PlanStatus.ACTIVE:
+            return ("Active", "success") if episode_open else ("In force at discharge", "secondary")
+        return "Superseded", "secondary"
+
 
 class PlanProblem(db.Model):
     """A need the plan addresses, traced to where it was found."""

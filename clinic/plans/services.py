@@ -82,6 +82,17 @@ def plans_of(client_id: int) -> list[TreatmentPlan]:
     )
 
 
+def closed_episode_ids(client_id: int) -> set[int]:
+    """The client's discharged episodes (their plans are no longer in force)."""
+    return set(
+        db.session.scalars(
+            sa.select(Episode.id).where(
+                Episode.client_id == client_id, Episode.discharged_on.is_not(None)
+            )
+        )
+    )
+
+
 def signed_assessment(episode_id: int) -> Assessment | None:
     """The latest signed assessment of the episode: what a plan is built on."""
     return db.session.scalar(

@@ -63,6 +63,7 @@ def index(client_id: int):
         client,
         "plans/index.html",
         plans=plans,
+        closed_episodes=services.closed_episode_ids(client.id),
         episode=episode,
         current=current,
         assessment=services.signed_assessment(episode.id) if episode else None,
@@ -134,7 +135,8 @@ def _page(client: Client, plan: TreatmentPlan, status: int = 200, conflict=None,
         else [],
         stock=rules.stock_texts(plan),
         names=services.staff_names([plan]),
-        review_due=services.review_due_on(plan, episode),
+        review_due=services.review_due_on(plan, episode) if episode.is_open else None,
+        episode_open=episode.is_open,
         details=details,
         add=add,
         medical=medical,
@@ -450,6 +452,10 @@ def review(client_id: int, plan_id: int):
     if plan.status != PlanStatus.ACTIVE:
         flash("Only the active plan is reviewed.", "warning")
         return redirect(_plan_url(plan))
+    if request.method == "GET" and not db.session.get(Episode, plan.episode_id).is_open:
+        # (a post is refused by the service, beside the form)
+        flash("The client has been discharged: the plan is no longer reviewed.", "warning")
+        return redirect(_plan_url(plan))
     objectives = list(_objectives(plan))
     form = ReviewForm()
     if request.method == "GET":
@@ -510,6 +516,7 @@ def print_view(client_id: int, plan_id: int):
         client,
         "plans/print.html",
         plan=plan,
+        episode_open=db.session.get(Episode, plan.episode_id).is_open,
         names=services.staff_names([plan]),
         assessment=db.session.get(Assessment, plan.assessment_id),
         dimensions=DIMENSIONS,
