@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from clinic.assessments import instruments
 from clinic.assessments.vocabulary import (
     AssessmentKind,
     AssessmentStatus,
@@ -67,6 +68,11 @@ class InstrumentResult(db.Model):
     def answers_by_item(self) -> dict[int | str, Any]:
         """The answers keyed as the registry keys items (numbers for numbered items)."""
         return {int(key) if key.isdigit() else key: value for key, value in self.answers.items()}
+
+    @property
+    def short_name(self) -> str:
+        """The instrument's name as published ("PHQ-9"), not its code."""
+        return instruments.INSTRUMENTS[self.code].short_name
 
     @property
     def needs_acknowledgement(self) -> bool:

@@ -81,6 +81,8 @@ def visible_clause(user):
 class PossibleDuplicate:
     client: Client
     last_admitted_on: date | None
+    in_treatment: bool = False
+    last_discharged_on: date | None = None
 
     @property
     def restricted(self) -> bool:
@@ -103,14 +105,24 @@ def possible_duplicates(first: str, last: str, date_of_birth: date) -> list[Poss
         .where(Episode.client_id == Client.id)
         .scalar_subquery()
     )
+    in_treatment = (
+        sa.select(Episode.id)
+        .where(Episode.client_id == Client.id, Episode.discharged_on.is_(None))
+        .exists()
+    )
+    last_discharge = (
+        sa.select(sa.func.max(Episode.discharged_on))
+        .where(Episode.client_id == Client.id)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        sa.select(Client, last_admission)
+        sa.select(Client, last_admission, in_treatment, last_discharge)
         .where(Client.date_of_birth == date_of_birth)
         .order_by(Client.search_name)
     ).all()
     return [
-        PossibleDuplicate(client, admitted)
-        for client, admitted in rows
+        PossibleDuplicate(client, admitted, bool(treated), discharged)
+        for client, admitted, treated, discharged in rows
         if _names_alike(wanted, client.search_name)
     ]
 

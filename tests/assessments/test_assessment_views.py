@@ -708,3 +708,11 @@ def test_a_safety_flag_outlives_the_discharge_until_acknowledged(
     assert "Safety flag to acknowledge" in client.get("/").get_data(as_text=True)
     chart = client.get(f"/clients/{record.id}").get_data(as_text=True)
     assert "Safety flag: thoughts of self-harm" in chart
+
+
+def test_results_are_named_as_the_instruments_are_published(client, login, ward):
+    staff, record, *_ = ward
+    login(staff["counselor"])
+    html = client.get(f"/clients/{record.id}/assessments/").get_data(as_text=True)
+    assert "<td>PHQ-9</td>" in html
+    assert "<td>PHQ9</td>" not in html

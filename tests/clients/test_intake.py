@@ -192,3 +192,16 @@ def test_readmission_opens_a_new_episode_and_keeps_the_old_one(client, login_as,
     assert "Admitted 2025-09-01" in html
     assert "Discharged 2025-10-15" in html
     assert "Admitted 2026-03-01" in html
+
+
+def test_a_match_says_whether_the_person_is_in_treatment_or_discharged(client, login_as, clients):
+    gone = clients.make("José", "Núñez", date_of_birth=date(1988, 2, 29))
+    episode = clients.admit(gone, admitted_on=date(2025, 1, 6))
+    clients.discharge(episode, on=date(2025, 2, 3))
+    here = clients.make("Jose", "Nunes", date_of_birth=date(1988, 2, 29))
+    clients.admit(here)
+    login_as("intake")
+    html = client.get("/clients/new?first=jose&last=nunez&dob=1988-02-29").get_data(as_text=True)
+    assert "discharged 2025-02-03" in html
+    assert "in treatment now" in html
+    assert ">open<" not in html
