@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from clinic import admin, assessments, auth, care, clients, home, plans, policy, reports, seed
 from clinic.auth.models import ROLE_LABELS
 from clinic.clients.models import display_name
-from clinic.core import permissions
+from clinic.core import audit, permissions
 from clinic.core.clock import local_date, local_time
 from clinic.core.db import configure_engine
 from clinic.core.pagination import RecordIdConverter
@@ -81,3 +81,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(permissions.template_can, "can")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(display_name, "display_name")
+    app.add_template_global(audit.object_label, "object_label")
+    app.add_template_global(audit.summarize_detail, "summarize_detail")

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -203,3 +204,15 @@ def audit_log():
         query = queries.no_events()
     page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
     return render_template("admin/audit.html", form=form, page=page, actions=audit.ACTIONS)
+
+
+@bp.get("/audit/<int:event_id>")
+@require("audit.view")
+def audit_event(event_id: int):
+    """One audit event with all of its detail."""
+    event = db.session.get(
+        audit.AuditEvent, event_id, options=[sa.orm.joinedload(audit.AuditEvent.user)]
+    )
+    if event is None:
+        deny(404, "audit.view")
+    return render_template("admin/audit_event.html", event=event, actions=audit.ACTIONS)

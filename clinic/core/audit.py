@@ -4,6 +4,7 @@ HIPAA audit controls (45 CFR 164.312(b)) and 42 CFR Part 2 want to know who read
 record, when and from where. Events carry identifiers and outcomes, never clinical narrative.
 """
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -96,3 +97,29 @@ def _refuse_audit_changes(session: Session, _context, _instances) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
             raise RuntimeError("audit events are append-only")
+
+
+def object_label(object_type: str | None) -> str:
+    """A record's kind in words ("TransitionRequest" -> "Transition request")."""
+    if not object_type:
+        return ""
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", object_type)
+    return " ".join([words[0], *(word.lower() for word in words[1:])]) if words else object_type
+
+
+def summarize_detail(detail: dict[str, Any] | None) -> str:
+    """A short line for the log's table: lists are counted, not spelt out (the whole detail is
+    on the event's own page)."""
+    if not detail:
+        return ""
+    parts = []
+    for key, value in detail.items():
+        label = key.replace("_", " ")
+        if isinstance(value, list | tuple):
+            parts.append(f"{label}: {len(value)}")
+        elif isinstance(value, dict):
+            parts.append(f"{label}: {len(value)} fields")
+        elif value is not None and value != "":
+            text = str(value)
+            parts.append(f"{label}: {text if len(text) <= 60 else text[:57] + '...'}")
+    return "; ".join(parts)

@@ -86,3 +86,28 @@ def test_a_date_far_away_is_explained_not_a_500(client, admin, value):
     response = client.get(f"/admin/audit?date_from={value}&date_to={value}")
     assert response.status_code == 200
     assert "Enter a date between the years 2000 and 2999." in response.get_data(as_text=True)
+
+
+def test_the_log_shows_names_labels_and_a_short_detail_with_the_rest_one_click_away(
+    client, users, admin
+):
+    nurse = users.make(email="nurse@clinic.example.org", full_name="Nia Nurse")
+    row = audit.record(
+        "clients.listed",
+        user=nurse,
+        detail={"client_ids": list(range(1, 41)), "filters": ["home"]},
+    )
+    db.session.commit()
+    html = client.get("/admin/audit?user=nurse").get_data(as_text=True)
+    assert "Nia Nurse" in html
+    assert "client ids: 40" in html
+    assert "[1, 2, 3" not in html  # no list of ids, no raw JSON
+    page = client.get(f"/admin/audit/{row.id}").get_data(as_text=True)
+    assert "1, 2, 3, 4" in page
+    assert client.get("/admin/audit/999999").status_code == 404
+
+
+def test_record_kinds_are_named_in_words():
+    assert audit.object_label("TransitionRequest") == "Transition request"
+    assert audit.object_label("User") == "User"
+    assert audit.object_label(None) == ""

@@ -12,7 +12,7 @@ NEW_PASSWORD = "velvet canyon thunder ledger"
 NON_ADMIN_ROLES = ["intake", "counselor", "medical", "supervisor"]
 
 
-def admin_urls(user_id: int) -> list[tuple[str, str]]:
+def admin_urls(user_id: int, event_id: int = 1) -> list[tuple[str, str]]:
     return [
         ("GET", "/admin/users/"),
         ("GET", "/admin/users/new"),
@@ -24,6 +24,7 @@ def admin_urls(user_id: int) -> list[tuple[str, str]]:
         ("GET", f"/admin/users/{user_id}/password"),
         ("POST", f"/admin/users/{user_id}/password"),
         ("GET", "/admin/audit"),
+        ("GET", f"/admin/audit/{event_id}"),
     ]
 
 
@@ -40,7 +41,8 @@ def test_every_admin_page_is_403_for_every_other_role(client, users, login_as, r
 def test_admins_reach_every_admin_page(client, users, login_as):
     target = users.make()
     login_as("admin")
-    for method, url in admin_urls(target.id):
+    event = db.session.scalar(sa.select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+    for method, url in admin_urls(target.id, event):
         if method == "GET":
             assert client.get(url).status_code == 200, url
 

@@ -225,3 +225,15 @@ def test_the_duplicate_check_runs_a_fixed_number_of_queries(
     with count_queries() as seven:
         assert client.get(url).get_data(as_text=True).count("Maria Lopez") == 7
     assert one.count == seven.count
+
+
+def test_payer_authorization_notes_typed_at_admission_are_on_the_chart(client, login_as, clients):
+    from clinic.extensions import db
+
+    record = clients.make()
+    episode = clients.admit(record)
+    episode.authorization_notes = "Auth #A-1193 for 14 residential days; review on day 10."
+    db.session.commit()
+    login_as("supervisor")
+    html = client.get(f"/clients/{record.id}").get_data(as_text=True)
+    assert "Auth #A-1193 for 14 residential days; review on day 10." in html
