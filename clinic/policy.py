@@ -9,6 +9,7 @@ with these names, so "who may do this" has one answer.
 
 from clinic.assessments.vocabulary import AssessmentKind
 from clinic.auth.models import Role
+from clinic.care import transitions
 from clinic.clients import access
 from clinic.clients.services import client_is_visible, open_episode
 from clinic.core.permissions import Rule
@@ -95,6 +96,26 @@ def asked_for_it(user, request) -> bool:
 asked_for_it.roles = frozenset({Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR})
 
 
+def approvable(user, request) -> bool:
+    """A move is approved by another supervisor than the one who asked, and, when it leaves
+    withdrawal management, once medical staff have cleared it."""
+    if request is None or request.requested_by_id == user.id:
+        return False
+    needs = transitions.needs_medical_clearance(request.from_level, request.to_level)
+    return not needs or request.cleared_at is not None
+
+
+approvable.roles = frozenset({Role.SUPERVISOR})
+
+
+def not_their_own(user, request) -> bool:
+    """Four eyes: a request is approved by someone other than who made it."""
+    return request is not None and request.requested_by_id != user.id
+
+
+not_their_own.roles = frozenset(Role)
+
+
 RULES: dict[str, Rule] = {
     "home.view": signed_in,
     "account.change_password": signed_in,
@@ -143,6 +164,8 @@ RULES: dict[str, Rule] = {
     "transition.clear": both(client_visible, any_role(Role.MEDICAL)),
     "transition.decide": both(client_visible, any_role(Role.SUPERVISOR)),
     "transition.withdraw": both(client_visible, asked_for_it),
+    "transition.approve": both(client_visible, any_role(Role.SUPERVISOR), approvable),
+    "discharge.approve": both(client_visible, any_role(Role.SUPERVISOR), not_their_own),
     "level.correct": both(client_visible, any_role(Role.SUPERVISOR)),
     "reports.census": any_role(Role.SUPERVISOR, Role.ADMIN),
     "beds.manage": any_role(Role.ADMIN),

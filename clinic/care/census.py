@@ -25,6 +25,19 @@ def capacity(level: Level) -> int | None:
     return db.session.scalar(sa.select(BedCapacity.beds).where(BedCapacity.level == level))
 
 
+def full_levels() -> dict[Level, tuple[int, int]]:
+    """Bed-based levels with no free bed now: level -> (beds used, beds). One query."""
+    used = (
+        sa.select(sa.func.count())
+        .select_from(Episode)
+        .where(Episode.discharged_on.is_(None), Episode.current_level == BedCapacity.level)
+        .correlate(BedCapacity)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(sa.select(BedCapacity.level, used, BedCapacity.beds)).all()
+    return {Level(level): (taken, beds) for level, taken, beds in rows if taken >= beds}
+
+
 def beds_used(level: Level) -> int:
     return db.session.scalar(
         sa.select(sa.func.count())

@@ -71,6 +71,13 @@ class Situation:
 def request_problems(situation: Situation) -> list[tuple[str | None, str]]:
     """What stops the request from being made: (form field, message) pairs."""
     found: list[tuple[str | None, str]] = []
+    if situation.target == situation.current:
+        found.append(
+            (
+                "to_level",
+                f"The client is at {situation.current.value} already: choose another level.",
+            )
+        )
     if not situation.justification.strip():
         found.append(("justification", "Say why the client should move."))
     signed_at = situation.assessment_signed_at

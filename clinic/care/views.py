@@ -37,7 +37,7 @@ from clinic.clients.vocabulary import DischargeType
 from clinic.core import audit
 from clinic.core.clock import clinic_today, to_local
 from clinic.core.forms import choices
-from clinic.core.permissions import require
+from clinic.core.permissions import can, require
 from clinic.core.transaction import attempt, committed
 from clinic.extensions import db
 
@@ -70,9 +70,19 @@ def _names(requests: list) -> dict[int, str]:
     )
 
 
-def _request_form(episode) -> MoveRequestForm:
+def _level_options(full: dict[Level, tuple[int, int]]) -> list:
+    """The levels to move to, saying which bed-based ones are full now."""
+    return choices(
+        (value, f"{label} (full: {full[Level(value)][0]} of {full[Level(value)][1]} beds)")
+        if value and Level(value) in full
+        else (value, label)
+        for value, label in LEVEL_OPTIONS
+    )
+
+
+def _request_form(episode, full: dict | None = None) -> MoveRequestForm:
     form = MoveRequestForm()
-    form.to_level.choices = choices(LEVEL_OPTIONS)
+    form.to_level.choices = _level_options(census_service.full_levels() if full is None else full)
     assessments = move_service.recent_assessments(episode.id) if episode else []
     zone = current_app.config["CLINIC_TIMEZONE"]
     form.assessment_id.choices = [
@@ -96,6 +106,16 @@ def _correction_form() -> CorrectionForm:
     return form
 
 
+def _why_not_approve(pending: TransitionRequest | None) -> str | None:
+    """Why the signed-in supervisor is not offered Approve (None: they are, or decide nothing)."""
+    if pending is None or can(current_user, "transition.approve", pending):
+        return None
+    four_eyes = transitions.four_eyes_problems(pending.requested_by_id, current_user.id)
+    if four_eyes:
+        return "Another supervisor approves a move you asked for."
+    return "Approval waits for the medical clearance."
+
+
 def _page(client: Client, form=None, decision=None, status: int = 200, correction=None):
     episode = open_episode(client.id)
     requests = _requests(client)
@@ -107,6 +127,7 @@ def _page(client: Client, form=None, decision=None, status: int = 200, correctio
         ),
         None,
     )
+    discharging = episode is not None and discharge_service.pending_discharge(episode.id)
     page = render_chart(
         client,
         "care/moves.html",
@@ -115,11 +136,13 @@ def _page(client: Client, form=None, decision=None, status: int = 200, correctio
         requests=requests,
         pending=pending,
         names=_names(requests),
-        form=form or (_request_form(episode) if episode else None),
+        form=None if discharging else form or (_request_form(episode) if episode else None),
+        discharging=discharging,
         decision=decision or DecisionForm(formdata=None),
         needs_clearance=pending is not None
         and transitions.needs_medical_clearance(pending.from_level, pending.to_level),
         move_of=transitions.move_between,
+        approve_later=_why_not_approve(pending),
         correction=correction or _correction_form(),
     )
     return page, status
@@ -140,7 +163,8 @@ def request_move(client_id: int):
     if episode is None:
         flash("The client has no open episode.", "warning")
         return redirect(_moves_url(client))
-    form = _request_form(episode)
+    full = census_service.full_levels()
+    form = _request_form(episode, full)
     if form.validate_on_submit() and attempt(
         form,
         lambda: move_service.request_move(
@@ -154,6 +178,14 @@ def request_move(client_id: int):
         race="A move was requested at the same moment: reload the page.",
     ):
         flash("Move requested: a supervisor decides.", "success")
+        target = Level(form.to_level.data)
+        if target in full and transitions.needs_bed(episode.current_level, target):
+            used, beds = full[target]
+            flash(
+                f"{target.label} is full ({used} of {beds} beds): the move can be approved once "
+                "a bed is free.",
+                "warning",
+            )
         return redirect(_moves_url(client))
     return _page(client, form=form)
 

@@ -52,6 +52,8 @@ DEMO_USERS = [
     (COUNSELOR_EMAIL, "Carlos Counselor", [Role.COUNSELOR]),
     (MEDICAL_EMAIL, "Dr. Maya Medical", [Role.MEDICAL]),
     ("supervisor@demo.example.org", "Sam Supervisor", [Role.SUPERVISOR]),
+    # A second supervisor: what one supervisor asks for, the other approves (four eyes).
+    ("rosa.reyes@demo.example.org", "Rosa Reyes", [Role.SUPERVISOR]),
     ("admin@demo.example.org", "Ada Admin", [Role.ADMIN]),
     # The rest of the counseling team, so that caseloads and reports have something to compare.
     ("dana.ortiz@demo.example.org", "Dana Ortiz", [Role.COUNSELOR]),

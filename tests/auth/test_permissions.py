@@ -54,6 +54,8 @@ OBJECT_RULES = {
     "transition.clear",
     "transition.decide",
     "transition.withdraw",
+    "transition.approve",
+    "discharge.approve",
     "level.correct",
 }
 
