@@ -44,6 +44,8 @@ class Config:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_LOCKOUT_BASE = timedelta(minutes=1)
     LOGIN_LOCKOUT_MAX = timedelta(hours=1)
+    # This many failed sign-ins in a row disable the account until an admin re-enables it.
+    LOGIN_DISABLE_AFTER = 100
 
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # noqa: S105 (a method name)
 
@@ -100,6 +102,8 @@ class ProductionConfig(Config):
     CLINIC_ENV = "production"
     SECRET_KEY = None
     SESSION_COOKIE_SECURE = True
+    # Set only over HTTPS, for this host and path "/": no subdomain can plant or read it.
+    SESSION_COOKIE_NAME = "__Host-clinic_session"
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -4,12 +4,14 @@ Used by the admin pages and the `users` command alike. Every change is audited i
 transaction; the caller commits.
 """
 
+import unicodedata
 from collections.abc import Iterable
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 
-from clinic.auth.models import Role, User, normalize_email
+from clinic.auth.models import LoginFailure, Role, User, normalize_email
 from clinic.auth.passwords import password_problems
 from clinic.core import audit
 from clinic.core.errors import RuleError
@@ -26,18 +28,73 @@ class AccountError(RuleError):
     """A change to an account that the rules refuse."""
 
 
+# Letters of other scripts that look like Latin ones (after Unicode's confusables list, the
+# few that make a convincing staff email).
+_LOOK_ALIKES = str.maketrans(
+    {
+        "\u0430": "a",  # cyrillic small letter a
+        "\u0435": "e",  # cyrillic small letter ie
+        "\u043e": "o",  # cyrillic small letter o
+        "\u0440": "p",  # cyrillic small letter er
+        "\u0441": "c",  # cyrillic small letter es
+        "\u0443": "y",  # cyrillic small letter u
+        "\u0445": "x",  # cyrillic small letter ha
+        "\u0456": "i",  # cyrillic small letter byelorussian-ukrainian i
+        "\u0458": "j",  # cyrillic small letter je
+        "\u0455": "s",  # cyrillic small letter dze
+        "\u04bb": "h",  # cyrillic small letter shha
+        "\u0501": "d",  # cyrillic small letter komi de
+        "\u051b": "q",  # cyrillic small letter qa
+        "\u051d": "w",  # cyrillic small letter we
+        "\u03bf": "o",  # greek small letter omicron
+        "\u03b1": "a",  # greek small letter alpha
+        "\u03bd": "v",  # greek small letter nu
+        "\u03c1": "p",  # greek small letter rho
+        "\u03c4": "t",  # greek small letter tau
+        "\u03b9": "i",  # greek small letter iota
+        "\u03ba": "k",  # greek small letter kappa
+        "\u0475": "v",  # cyrillic small letter izhitsa
+        "\u0261": "g",  # latin small letter script g
+        "\u2113": "l",  # script small l
+        "0": "o",  # digit
+        "1": "l",  # digit
+    }
+)
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters in `text` (LATIN, CYRILLIC, GREEK...)."""
+    return {unicodedata.name(char, "UNKNOWN").split()[0] for char in text if char.isalpha()}
+
+
+def email_skeleton(email: str) -> str:
+    """What an email looks like to a reader: look-alike letters folded together."""
+    return normalize_email(email).translate(_LOOK_ALIKES)
+
+
 def check_email(email: str, *, exclude: User | None = None) -> str:
-    """Return the normalised email, or raise AccountError when it is invalid or taken."""
+    """Return the normalised email, or raise AccountError when it is invalid, taken, mixes
+    scripts, or looks like an existing account's email (a phishing look-alike)."""
     email = normalize_email(email)
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
         raise AccountError(str(error), "email") from None
+    if any(len(_scripts(part)) > 1 for part in email.split("@")):
+        raise AccountError(
+            "This email mixes letters of different alphabets; type it in one.", "email"
+        )
     query = sa.select(User.id).where(User.email == email)
     if exclude is not None:
         query = query.where(User.id != exclude.id)
     if db.session.scalar(query) is not None:
         raise AccountError("Another account already uses this email.", "email")
+    skeleton = email_skeleton(email)
+    others = sa.select(User.email)
+    if exclude is not None:
+        others = others.where(User.id != exclude.id)
+    if any(email_skeleton(other) == skeleton for other in db.session.scalars(others)):
+        raise AccountError("This email looks like another account's; check every letter.", "email")
     return email
 
 
@@ -49,9 +106,14 @@ def check_name(full_name: str) -> str:
     return full_name
 
 
+def organisation_names() -> tuple[str, ...]:
+    """The clinic's own names, which a password may not be built on."""
+    return (current_app.config.get("CLINIC_NAME") or "",)
+
+
 def check_password(password: str, email: str) -> None:
     """Raise AccountError, saying why, when the policy refuses `password`."""
-    problems = password_problems(password, email)
+    problems = password_problems(password, email, organisation_names())
     if problems:
         raise AccountError(" ".join(problems), "password")
 
@@ -130,6 +192,8 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     user.active = active
     if not active:
         user.end_sessions()
+    else:  # a fresh start: the failures that disabled it no longer count
+        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == user.email))
     audit.record(USER_REACTIVATED if active else USER_DEACTIVATED, target=user, user=actor)
 
 

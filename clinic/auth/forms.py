@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from clinic.auth.accounts import organisation_names
 from clinic.auth.passwords import MAX_LENGTH, password_problems
 
 
@@ -19,7 +20,7 @@ class PasswordPolicy:
 
     def __call__(self, form, field) -> None:
         email = self.email(form) if callable(self.email) else form[self.email].data
-        problems = password_problems(field.data or "", email or "")
+        problems = password_problems(field.data or "", email or "", organisation_names())
         if problems:
             raise ValidationError(" ".join(problems))
 

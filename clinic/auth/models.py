@@ -1,5 +1,6 @@
 """Staff accounts, their roles, and the failed sign-ins that throttle them."""
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -45,8 +46,9 @@ def _password_method() -> str:
 
 
 def normalize_email(email: str) -> str:
-    """The one spelling of an email the portal stores and compares: trimmed, lower case."""
-    return (email or "").strip().lower()
+    """The one spelling of an email the portal stores and compares: Unicode NFKC (full-width
+    and compatibility letters become the plain ones), trimmed, lower case."""
+    return unicodedata.normalize("NFKC", email or "").strip().lower()
 
 
 class User(UserMixin, db.Model):

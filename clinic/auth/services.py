@@ -26,6 +26,9 @@ LOGIN = audit.define("auth.login", "Signed in")
 LOGIN_FAILED = audit.define("auth.login_failed", "Sign-in failed")
 LOGIN_THROTTLED = audit.define("auth.login_throttled", "Sign-in refused: too many failures")
 LOGOUT = audit.define("auth.logout", "Signed out")
+ACCOUNT_DISABLED = audit.define(
+    "auth.account_disabled", "Account disabled after too many failed sign-ins"
+)
 SESSION_EXPIRED = audit.define("auth.session_expired", "Session expired")
 PASSWORD_CHANGED = audit.define("auth.password_changed", "Own password changed")
 PASSWORD_CHECK_FAILED = audit.define(
@@ -86,9 +89,31 @@ def check_sign_in(email: str, password: str) -> SignInResult:
         db.session.add(LoginFailure(email=email, at=now))
         detail = {"reason": "inactive"} if user is not None and not user.active else None
         audit.record(LOGIN_FAILED, user=user, actor_email=email, outcome="failure", detail=detail)
+        if user is not None and user.active:
+            _disable_after_too_many_failures(user)
         until = locked_until(_recent_failures(email, now, policy), now, policy)
         return SignInResult(locked_until=until)
     return SignInResult(user=user)
+
+
+def _disable_after_too_many_failures(user: User) -> None:
+    """An account that failed to sign in this many times in a row (a success clears the count)
+    is under attack: it is disabled until an administrator re-enables it. The sign-in page says
+    nothing different, so the attacker learns nothing."""
+    db.session.flush()
+    failures = db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.email == user.email)
+    )
+    if failures >= current_app.config["LOGIN_DISABLE_AFTER"]:
+        user.active = False
+        user.end_sessions()
+        audit.record(
+            ACCOUNT_DISABLED,
+            target=user,
+            user=user,
+            outcome="denied",
+            detail={"failures": failures},
+        )
 
 
 def start_session(user: User) -> None:

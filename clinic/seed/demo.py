@@ -42,7 +42,7 @@ from clinic.seed.demo_moves import load_demo_moves
 from clinic.seed.demo_plans import load_demo_plans
 
 # Demo data only: README.md lists these; production refuses to load them.
-DEMO_PASSWORD = "recovery-portal-demo-2026"  # noqa: S105
+DEMO_PASSWORD = "steady-lantern-morning-walk"  # noqa: S105
 
 COUNSELOR_EMAIL = "counselor@demo.example.org"
 MEDICAL_EMAIL = "medical@demo.example.org"

@@ -46,7 +46,7 @@ from clinic.seed.demo import (
 )
 
 # Synthetic data only, never loaded in production; scripts/bench signs in with these.
-SCALE_PASSWORD = "synthetic-scale-data-only-2026"  # noqa: S105
+SCALE_PASSWORD = "synthetic-scale-data-only-bench"  # noqa: S105
 SCALE_DOMAIN = "scale.example.org"
 SUPERVISOR_EMAIL = f"supervisor@{SCALE_DOMAIN}"
 ADMIN_EMAIL = f"admin@{SCALE_DOMAIN}"
