@@ -46,6 +46,10 @@ class Config:
     LOGIN_LOCKOUT_MAX = timedelta(hours=1)
     # This many failed sign-ins in a row disable the account until an admin re-enables it.
     LOGIN_DISABLE_AFTER = 100
+    # This many refused record requests by one user in this window look like probing: further
+    # refusals answer 429 and supervisors are told.
+    PROBING_DENIALS = 30
+    PROBING_WINDOW = timedelta(minutes=5)
 
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # noqa: S105 (a method name)
 

@@ -1,9 +1,12 @@
 """Due items from admissions and access: a missing primary counselor, emergency access to review."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Flask, url_for
 
 from clinic.clients.models import Client, EmergencyAccess, Episode, display_name
+from clinic.core import audit
 from clinic.core.due import NOTICE, OVERDUE, DueItem, register_due_sources
 from clinic.core.permissions import can
 from clinic.extensions import db
@@ -60,7 +63,24 @@ def emergency_access_to_review(user, _today, _now) -> list[DueItem]:
     ]
 
 
-SOURCES = (primary_counselor_needed, emergency_access_to_review)
+def possible_probing(user, _today, now) -> list[DueItem]:
+    """Supervisors: someone's record requests were refused many times in a few minutes."""
+    if not can(user, "emergency.review"):
+        return []
+    seen = audit.count_any_since(audit.PROBING, now - timedelta(days=7))
+    if not seen:
+        return []
+    return [
+        DueItem(
+            kind="probing",
+            title=f"Possible probing to look into ({seen})",
+            url=url_for("reports.emergency_access", _anchor="probing"),
+            severity=NOTICE,
+        )
+    ]
+
+
+SOURCES = (primary_counselor_needed, emergency_access_to_review, possible_probing)
 
 
 def register(app: Flask) -> None:

@@ -30,6 +30,7 @@ def define(action: str, description: str) -> str:
 
 
 ACCESS_DENIED = define("access.denied", "Access denied")
+PROBING = define("access.probing", "Possible probing: many refused record requests")
 
 
 class AuditEvent(db.Model):
@@ -58,6 +59,13 @@ class AuditEvent(db.Model):
     )
 
 
+def acting_user() -> Any:
+    """The signed-in user of the request, when there is one (the recorder's default actor)."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user
+    return None
+
+
 def record(
     action: str,
     *,
@@ -71,8 +79,8 @@ def record(
     """Add an audit event to the current transaction; the caller's commit writes it."""
     if action not in ACTIONS:
         raise ValueError(f"undeclared audit action {action!r}")
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
+    if user is None:
+        user = acting_user()
     event_row = AuditEvent(
         at=utcnow(),
         user_id=getattr(user, "id", None),
@@ -123,3 +131,34 @@ def summarize_detail(detail: dict[str, Any] | None) -> str:
             text = str(value)
             parts.append(f"{label}: {text if len(text) <= 60 else text[:57] + '...'}")
     return "; ".join(parts)
+
+
+def count_since(user_id: int, action: str, since: datetime) -> int:
+    """How many events of `action` the user caused since `since`."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.user_id == user_id, AuditEvent.action == action, AuditEvent.at >= since)
+    )
+
+
+def recent(action: str, since: datetime, limit: int = 50) -> list[AuditEvent]:
+    """The latest events of `action` since `since`, newest first, with who caused them."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.action == action, AuditEvent.at >= since)
+            .options(sa.orm.joinedload(AuditEvent.user))
+            .order_by(AuditEvent.at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_any_since(action: str, since: datetime) -> int:
+    """How many events of `action` anyone caused since `since`."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == action, AuditEvent.at >= since)
+    )

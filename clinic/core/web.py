@@ -3,10 +3,11 @@
 import re
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from clinic.core import audit, transaction
+from clinic.core.clock import utcnow
 from clinic.extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -67,7 +68,26 @@ def _denied(error):
             },
         )
         transaction.keep()
+        if _probing():
+            return render_template("errors/429.html"), 429, {"Retry-After": "300"}
     return render_template(f"errors/{error.code}.html"), error.code
+
+
+def _probing() -> bool:
+    """Many refused record requests by one user in a short time look like someone trying ids:
+    past the threshold, each further refusal answers 429 (slow down) instead of 404, and the
+    first one past it is recorded for supervisors (the reports' emergency-access page)."""
+    user_id = getattr(audit.acting_user(), "id", None)
+    if user_id is None:
+        return False
+    config = current_app.config
+    since = utcnow() - config["PROBING_WINDOW"]
+    if audit.count_since(user_id, audit.ACCESS_DENIED, since) < config["PROBING_DENIALS"]:
+        return False
+    if not audit.count_since(user_id, audit.PROBING, since):
+        audit.record(audit.PROBING, outcome="denied", detail={"path": request.path})
+        transaction.keep()
+    return True
 
 
 def _csrf_failed(_error):

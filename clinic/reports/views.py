@@ -1,5 +1,7 @@
 """Caseload report (with CSV export) and the emergency access review list."""
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,13 +10,16 @@ from clinic.clients.forms import EmergencyReviewForm
 from clinic.clients.levels import BY_INTENSITY
 from clinic.clients.models import EmergencyAccess
 from clinic.core import audit
-from clinic.core.clock import clinic_today
+from clinic.core.clock import clinic_today, utcnow
 from clinic.core.csv_export import csv_response
 from clinic.core.permissions import deny, require
 from clinic.core.transaction import attempt, committed
 from clinic.extensions import db
 from clinic.reports import bp
 from clinic.reports.caseload import CaseloadTable
+
+# Possible probing stays on the emergency-access page this long.
+PROBING_SHOWN_FOR = timedelta(days=30)
 
 REPORT_VIEWED = audit.define("report.viewed", "Report viewed")
 REPORT_EXPORTED = audit.define("report.exported", "Report exported")
@@ -51,7 +56,12 @@ def emergency_access():
         },
     )
     return committed(
-        render_template("reports/emergency_access.html", grants=grants, form=EmergencyReviewForm())
+        render_template(
+            "reports/emergency_access.html",
+            grants=grants,
+            form=EmergencyReviewForm(),
+            probing=audit.recent(audit.PROBING, utcnow() - PROBING_SHOWN_FOR),
+        )
     )
 
 
