@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean reset-demo
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ bench: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Forget the demo database; the next `make run` migrates and loads the demo clinic again.
+reset-demo:
+	rm -f instance/clinic.db instance/clinic.db-wal instance/clinic.db-shm
 
 clean:
 	rm -rf $(VENV) instance/clinic.db instance/clinic.db-wal instance/clinic.db-shm test-results reports

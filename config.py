@@ -62,7 +62,7 @@ class Config:
 
     PAGE_SIZE = 25
 
-    # Assessment (CLINICAL.md sections 2 and 3). A COWS is due this long after the last one
+    # Assessment (docs/clinical-rules.md §2 and §3). A COWS is due this long after the last one
     # while a client is in withdrawal management; the intake assessment is expected signed this
     # long after the admission is entered.
     COWS_INTERVAL = timedelta(hours=8)
@@ -73,12 +73,12 @@ class Config:
     # Dimension -> rating -> minimum level; None keeps the defaults in assessments/placement.py.
     PLACEMENT_TABLE = None
 
-    # Treatment plans (CLINICAL.md sections 1 and 4): the first plan is due this long after the
+    # Treatment plans (docs/clinical-rules.md §1 and §4): the first plan is due this long after the
     # admission is entered; reviews by the level's interval (days; None keeps care/levels.py's
     # defaults, e.g. {"RES": 7}); "review due soon" shows this many days ahead.
     FIRST_PLAN_DUE = timedelta(hours=72)
 
-    # Level-of-care moves rest on an assessment signed this recently (PRODUCT.md section 4).
+    # Level-of-care moves rest on an assessment signed this recently (docs/access-and-workflows.md §4).
     TRANSITION_ASSESSMENT_WITHIN = timedelta(days=7)
     PLAN_REVIEW_DAYS = None
     PLAN_REVIEW_NOTICE_DAYS = 3

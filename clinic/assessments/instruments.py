@@ -1,4 +1,4 @@
-"""The screening instruments (CLINICAL.md section 3), declared as data. Pure Python, no Flask.
+"""The screening instruments (docs/clinical-rules.md §3), declared as data. Pure Python, no Flask.
 
 Each instrument is a tuple of items; each item lists the answers it allows and the points each
 answer adds. Scoring is one generic routine over that data. What differs between instruments is

@@ -1,4 +1,4 @@
-"""The level-of-care recommendation from the six dimension ratings (CLINICAL.md section 2).
+"""The level-of-care recommendation from the six dimension ratings (docs/clinical-rules.md §2).
 
 Pure Python, no Flask. Decision support only: a clinician accepts the recommendation or chooses
 another level with a reason. The recommendation never averages: each dimension's rating maps to a

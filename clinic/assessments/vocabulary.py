@@ -25,7 +25,7 @@ AssessmentStatus.LABELS = {AssessmentStatus.DRAFT: "Draft", AssessmentStatus.SIG
 
 
 class OverrideReason(LabelledEnum):
-    """Why the chosen level differs from the recommendation (CLINICAL.md section 2)."""
+    """Why the chosen level differs from the recommendation (docs/clinical-rules.md §2)."""
 
     CLIENT_PREFERENCE = "client_preference"
     NOT_AVAILABLE = "not_available"
@@ -44,7 +44,7 @@ OverrideReason.LABELS = {
     OverrideReason.OTHER: "Other (explain)",
 }
 
-# The domain findings of PRODUCT.md section 3: (column name, label, what to write there).
+# The domain findings of docs/access-and-workflows.md §3: (column name, label, what to write there).
 FINDINGS = (
     (
         "substance_history",

@@ -1,4 +1,4 @@
-"""Who may see which client (PRODUCT.md section 2), as SQL, so that lists and single records
+"""Who may see which client (docs/access-and-workflows.md §2), as SQL, so that lists and single records
 answer from one definition.
 
 - Supervisors and admins: every client (admins see operational fields only; see `sees_clinical`).

@@ -1,4 +1,4 @@
-"""The levels of care the program offers (CLINICAL.md section 1). Pure data, no Flask.
+"""The levels of care the program offers (docs/clinical-rules.md §1). Pure data, no Flask.
 
 Intensity runs WM > RES > PHP > IOP > OP > AC. Review intervals and bed capacity are defaults here;
 the app's configuration may override them.

@@ -2,7 +2,7 @@
 interventions for each assessment dimension and each instrument flag. No Flask.
 
 They are starting points to edit into this client's plan. A goal or objective left word for
-word as written here is flagged on the plan (CLINICAL.md section 4: stock phrases copied across
+word as written here is flagged on the plan (docs/clinical-rules.md §4: stock phrases copied across
 clients are a survey finding); `is_stock_text` tells.
 """
 

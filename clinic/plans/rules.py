@@ -1,4 +1,4 @@
-"""The rules a treatment plan must meet (CLINICAL.md section 4), with no Flask and no database:
+"""The rules a treatment plan must meet (docs/clinical-rules.md §4), with no Flask and no database:
 what stops a draft from being signed, which texts are stock phrases, when a review is due,
 what a review carries over, and how two versions differ."""
 

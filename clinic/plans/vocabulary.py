@@ -47,7 +47,7 @@ CLOSED = frozenset({Progress.MET, Progress.DISCONTINUED})
 
 
 class Modality(LabelledEnum):
-    """How an intervention is delivered (CLINICAL.md section 4)."""
+    """How an intervention is delivered (docs/clinical-rules.md §4)."""
 
     INDIVIDUAL = "individual"
     GROUP = "group"

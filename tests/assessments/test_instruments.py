@@ -1,4 +1,4 @@
-"""The screening instruments score exactly as published (CLINICAL.md section 3)."""
+"""The screening instruments score exactly as published (docs/clinical-rules.md §3)."""
 
 import re
 from functools import cache

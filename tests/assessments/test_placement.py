@@ -1,4 +1,4 @@
-"""The level recommendation from the six dimension ratings (CLINICAL.md section 2)."""
+"""The level recommendation from the six dimension ratings (docs/clinical-rules.md §2)."""
 
 import pytest
 from hypothesis import given

@@ -1,4 +1,4 @@
-"""Who sees which client (PRODUCT.md section 2), checked against real records."""
+"""Who sees which client (docs/access-and-workflows.md §2), checked against real records."""
 
 from datetime import timedelta
 
