@@ -78,7 +78,8 @@ class Config:
     # defaults, e.g. {"RES": 7}); "review due soon" shows this many days ahead.
     FIRST_PLAN_DUE = timedelta(hours=72)
 
-    # Level-of-care moves rest on an assessment signed this recently (docs/access-and-workflows.md §4).
+    # Level-of-care moves rest on an assessment signed this recently
+    # (docs/access-and-workflows.md §4).
     TRANSITION_ASSESSMENT_WITHIN = timedelta(days=7)
     PLAN_REVIEW_DAYS = None
     PLAN_REVIEW_NOTICE_DAYS = 3

@@ -1,5 +1,5 @@
-"""Who may see which client (docs/access-and-workflows.md §2), as SQL, so that lists and single records
-answer from one definition.
+"""Who may see which client (docs/access-and-workflows.md §2), as SQL, so that lists and single
+records answer from one definition.
 
 - Supervisors and admins: every client (admins see operational fields only; see `sees_clinical`).
 - Counselors: clients whose care team they are on, for an open episode or up to 30 days after its
