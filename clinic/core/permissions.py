@@ -6,7 +6,8 @@ services call `can(actor, ...)` where they defend themselves, so the screen and 
 disagree. A rule is a function of the user and, where it matters, the object acted on.
 
 Denials follow docs/access-and-workflows.md §2: a signed-in user without the role gets 403; a
-record outside their access gets 404, so that its existence is not confirmed. Both are audited (core/web.py).
+record outside their access gets 404, so that its existence is not confirmed. Both are audited
+(core/web.py).
 """
 
 from collections.abc import Callable, Mapping
