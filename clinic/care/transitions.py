@@ -1,7 +1,8 @@
 """The rules of moving between levels of care (docs/clinical-rules.md §1,
 docs/access-and-workflows.md §4), with no Flask and no database: which moves there are, what
-each needs before a supervisor may approve it, and the four-eyes rule moves and discharges share. Who may request, clear and decide
-is the policy's (clinic/policy.py: transition.request, transition.clear, transition.decide)."""
+each needs before a supervisor may approve it, and the four-eyes rule moves and discharges share.
+Who may request, clear and decide is the policy's (clinic/policy.py: transition.request,
+transition.clear, transition.decide)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
