@@ -94,6 +94,7 @@ class ClientFactory:
         team: tuple = (),
         discharged_on: date | None = None,
         level_since: datetime | None = None,
+        substances: tuple[Substance, ...] = (Substance.HEROIN,),
     ) -> Episode:
         admitted_on = admitted_on or clinic_today()
         entered = datetime.combine(admitted_on, time(12), tzinfo=UTC)
@@ -107,11 +108,12 @@ class ClientFactory:
         )
         episode.substances = [
             SubstanceUse(
-                rank=1,
-                substance=Substance.HEROIN,
-                route=Route.INJECTION,
+                rank=rank,
+                substance=substance,
+                route=Route.ORAL if substance == Substance.ALCOHOL else Route.INJECTION,
                 frequency=UseFrequency.DAILY,
             )
+            for rank, substance in enumerate(substances, start=1)
         ]
         db.session.add(episode)
         db.session.flush()

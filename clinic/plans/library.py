@@ -9,6 +9,7 @@ clients are a survey finding); `is_stock_text` tells.
 from dataclasses import dataclass
 
 from clinic.assessments.instruments import FURTHER_EVALUATION, POSITIVE, SAFETY
+from clinic.clients.vocabulary import Substance
 from clinic.plans.vocabulary import Modality
 
 
@@ -28,24 +29,6 @@ class Suggestion:
 
 
 BY_DIMENSION: dict[int, Suggestion] = {
-    1: Suggestion(
-        problem="Risk of opioid withdrawal and of overdose on return to use.",
-        goal="Complete withdrawal safely and stay alive.",
-        objectives=(
-            ObjectiveSuggestion(
-                "Complete medically monitored withdrawal.",
-                "COWS under 5 on two readings 8 hours apart",
-                1,
-                ((Modality.MEDICAL, "Every 8 hours"), (Modality.MOUD, "Daily")),
-            ),
-            ObjectiveSuggestion(
-                "Learn overdose risks and carry naloxone.",
-                "States three overdose risks; naloxone kit in hand at discharge",
-                2,
-                ((Modality.INDIVIDUAL, "Once"),),
-            ),
-        ),
-    ),
     2: Suggestion(
         problem="Medical conditions that complicate recovery.",
         goal="Get medical conditions assessed and treated.",
@@ -120,6 +103,109 @@ BY_DIMENSION: dict[int, Suggestion] = {
     ),
 }
 
+# Dimension 1 (withdrawal) depends on what the client uses: opioids, alcohol and sedatives have
+# their own withdrawal, monitoring and risks (docs/clinical-rules.md §2 and §3).
+OPIOIDS = "opioids"
+ALCOHOL = "alcohol"
+SEDATIVES = "sedatives"
+STIMULANTS = "stimulants"
+OTHER_SUBSTANCES = "other"
+
+SUBSTANCE_CLASS: dict[Substance, str] = {
+    Substance.HEROIN: OPIOIDS,
+    Substance.FENTANYL: OPIOIDS,
+    Substance.RX_OPIOIDS: OPIOIDS,
+    Substance.METHADONE: OPIOIDS,
+    Substance.BUPRENORPHINE: OPIOIDS,
+    Substance.ALCOHOL: ALCOHOL,
+    Substance.BENZODIAZEPINES: SEDATIVES,
+    Substance.COCAINE: STIMULANTS,
+    Substance.METHAMPHETAMINE: STIMULANTS,
+    Substance.CANNABIS: OTHER_SUBSTANCES,
+    Substance.OTHER: OTHER_SUBSTANCES,
+}
+CLASS_WORDS = {
+    OPIOIDS: "opioids",
+    ALCOHOL: "alcohol",
+    SEDATIVES: "sedatives",
+    STIMULANTS: "stimulants",
+    OTHER_SUBSTANCES: "other substances",
+}
+
+WITHDRAWAL_OBJECTIVES: dict[str, tuple[ObjectiveSuggestion, ...]] = {
+    OPIOIDS: (
+        ObjectiveSuggestion(
+            "Complete medically monitored withdrawal from opioids.",
+            "COWS under 5 on two readings 8 hours apart",
+            1,
+            ((Modality.MEDICAL, "Every 8 hours"), (Modality.MOUD, "Daily")),
+        ),
+        ObjectiveSuggestion(
+            "Learn overdose risks and carry naloxone.",
+            "States three overdose risks; naloxone kit in hand at discharge",
+            2,
+            ((Modality.INDIVIDUAL, "Once"),),
+        ),
+    ),
+    ALCOHOL: (
+        ObjectiveSuggestion(
+            "Complete medically monitored withdrawal from alcohol.",
+            "CIWA-Ar under 10 on two readings 8 hours apart",
+            1,
+            ((Modality.MEDICAL, "Every 8 hours"),),
+        ),
+        ObjectiveSuggestion(
+            "Learn the dangers of stopping alcohol alone and what medication can help.",
+            "Names two danger signs of withdrawal; has discussed medication for alcohol use "
+            "disorder with the prescriber",
+            2,
+            ((Modality.MEDICAL, "Once"), (Modality.INDIVIDUAL, "Once")),
+        ),
+    ),
+    SEDATIVES: (
+        ObjectiveSuggestion(
+            "Taper off sedatives safely under medical supervision.",
+            "Taper schedule followed, with no seizure, by the medical record",
+            2,
+            ((Modality.MEDICAL, "Daily"),),
+        ),
+    ),
+    STIMULANTS: (
+        ObjectiveSuggestion(
+            "Get through the crash after stopping stimulants: sleep, eat and stay safe.",
+            "Sleeps 6 hours or more on 5 of 7 nights; PHQ-9 repeated after a week",
+            1,
+            ((Modality.MEDICAL, "Daily"), (Modality.INDIVIDUAL, "Twice a week")),
+        ),
+    ),
+    OTHER_SUBSTANCES: (
+        ObjectiveSuggestion(
+            "Get through withdrawal symptoms with medical support.",
+            "Symptoms reviewed daily and resolved, by the medical record",
+            1,
+            ((Modality.MEDICAL, "Daily"),),
+        ),
+    ),
+}
+_CLASS_ORDER = (OPIOIDS, ALCOHOL, SEDATIVES, STIMULANTS, OTHER_SUBSTANCES)
+
+
+def withdrawal_suggestion(substances: list[Substance]) -> Suggestion:
+    """The dimension 1 suggestion for the episode's substances (most dangerous first); with none
+    recorded, the general one."""
+    found = {SUBSTANCE_CLASS[substance] for substance in substances}
+    classes = [each for each in _CLASS_ORDER if each in found] or [OTHER_SUBSTANCES]
+    words = " and ".join(CLASS_WORDS[each] for each in classes)
+    overdose = " and of overdose on return to use" if OPIOIDS in classes else ""
+    return Suggestion(
+        problem=f"Risk of withdrawal from {words}{overdose}.",
+        goal="Complete withdrawal safely and stay alive.",
+        objectives=tuple(
+            objective for each in classes for objective in WITHDRAWAL_OBJECTIVES[each]
+        ),
+    )
+
+
 BY_FLAG: dict[str, Suggestion] = {
     SAFETY: Suggestion(
         problem="Thoughts of self-harm reported on screening.",
@@ -165,10 +251,19 @@ def _normalise(text: str | None) -> str:
     return " ".join((text or "").lower().split()).rstrip(" .!;,")
 
 
-_SUGGESTIONS = (*BY_DIMENSION.values(), *BY_FLAG.values())
+_SUGGESTIONS = (
+    *BY_DIMENSION.values(),
+    *BY_FLAG.values(),
+    Suggestion("", "Complete withdrawal safely and stay alive.", ()),
+)
 STOCK_GOALS = frozenset(_normalise(suggestion.goal) for suggestion in _SUGGESTIONS)
 STOCK_OBJECTIVES = frozenset(
-    _normalise(objective.text) for suggestion in _SUGGESTIONS for objective in suggestion.objectives
+    _normalise(objective.text)
+    for objectives in (
+        *(suggestion.objectives for suggestion in _SUGGESTIONS),
+        *WITHDRAWAL_OBJECTIVES.values(),
+    )
+    for objective in objectives
 )
 
 

@@ -3,6 +3,7 @@ draft, signed by its author, acknowledged by the client, co-signed by a supervis
 into its next version. Every change is audited; callers commit."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,7 +16,8 @@ from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import User
 from clinic.auth.services import full_names
 from clinic.clients.levels import Level
-from clinic.clients.models import CareTeamMember, Episode
+from clinic.clients.models import CareTeamMember, Episode, SubstanceUse
+from clinic.clients.vocabulary import Substance, TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today, to_local, utcnow
 from clinic.core.errors import RuleError
@@ -33,7 +35,13 @@ from clinic.plans.models import (
     PlanReview,
     TreatmentPlan,
 )
-from clinic.plans.vocabulary import AcknowledgedHow, Modality, PlanStatus, Progress
+from clinic.plans.vocabulary import (
+    MEDICAL_MODALITIES,
+    AcknowledgedHow,
+    Modality,
+    PlanStatus,
+    Progress,
+)
 
 PLAN_STARTED = audit.define("plan.started", "Treatment plan started")
 PLAN_EDITED = audit.define("plan.edited", "Treatment plan draft edited")
@@ -176,6 +184,7 @@ def start(episode: Episode, author: User) -> TreatmentPlan:
     assessment = signed_assessment(episode.id)
     if assessment is None:
         raise PlanError("Sign the assessment first: the plan is built from it.")
+    context = suggesting_for(episode.id, author.id)
     plan = TreatmentPlan(
         client_id=episode.client_id,
         episode_id=episode.id,
@@ -187,15 +196,14 @@ def start(episode: Episode, author: User) -> TreatmentPlan:
         preferences=assessment.preferences,
     )
     db.session.add(plan)
-    responsible = episode.primary_counselor_id or author.id
     position = 0
     for dimension, rating in sorted(assessment.ratings.items()):
         if rating is not None and rating >= rules.NEEDS_ADDRESSING:
             position += 1
-            plan.problems.append(_suggested(f"d{dimension}", position, responsible, author.id))
+            plan.problems.append(_suggested(f"d{dimension}", position, context, author.id))
     for flag in assessment_flags(assessment):
         position += 1
-        plan.problems.append(_suggested(f"f:{flag}", position, responsible, author.id))
+        plan.problems.append(_suggested(f"f:{flag}", position, context, author.id))
     db.session.flush()
     audit.record(
         PLAN_STARTED,
@@ -207,10 +215,15 @@ def start(episode: Episode, author: User) -> TreatmentPlan:
     return plan
 
 
-def suggestion_for(source: str) -> tuple[library.Suggestion, int | None, str | None] | None:
-    """The library entry a source names ("d3": dimension 3, "f:safety": a screening flag)."""
+def suggestion_for(
+    source: str, substances: tuple[Substance, ...] = ()
+) -> tuple[library.Suggestion, int | None, str | None] | None:
+    """The library entry a source names ("d3": dimension 3, "f:safety": a screening flag);
+    withdrawal (dimension 1) follows the episode's `substances`."""
     if source.startswith("d") and source[1:].isdigit():
         dimension = int(source[1:])
+        if dimension == 1:
+            return library.withdrawal_suggestion(list(substances)), 1, None
         found = library.BY_DIMENSION.get(dimension)
         return (found, dimension, None) if found else None
     if source.startswith("f:") and source[2:] in library.BY_FLAG:
@@ -218,8 +231,38 @@ def suggestion_for(source: str) -> tuple[library.Suggestion, int | None, str | N
     return None
 
 
-def _suggested(source: str, position: int, responsible: int, added_by: int) -> PlanProblem:
-    suggestion, dimension, flag = suggestion_for(source)
+@dataclass(frozen=True)
+class Suggesting:
+    """What a suggestion is filled in with for this episode: its substances, who is
+    responsible by default, and who for medical interventions (the team's medical member)."""
+
+    substances: tuple[Substance, ...]
+    responsible: int
+    medical: int | None
+
+
+def suggesting_for(episode_id: int, fallback: int) -> Suggesting:
+    """The episode's substances (primary first) and care team, for suggestions: two queries."""
+    substances = tuple(
+        db.session.scalars(
+            sa.select(SubstanceUse.substance)
+            .where(SubstanceUse.episode_id == episode_id)
+            .order_by(SubstanceUse.rank)
+        )
+    )
+    team = dict(
+        db.session.execute(
+            sa.select(CareTeamMember.team_role, CareTeamMember.user_id).where(
+                CareTeamMember.episode_id == episode_id, CareTeamMember.removed_at.is_(None)
+            )
+        ).all()
+    )
+    counselor = team.get(TeamRole.PRIMARY_COUNSELOR) or fallback
+    return Suggesting(substances, counselor, team.get(TeamRole.MEDICAL))
+
+
+def _suggested(source: str, position: int, context: Suggesting, added_by: int) -> PlanProblem:
+    suggestion, dimension, flag = suggestion_for(source, context.substances)
     today = clinic_today()
     return PlanProblem(
         position=position,
@@ -241,7 +284,9 @@ def _suggested(source: str, position: int, responsible: int, added_by: int) -> P
                                 position=index,
                                 modality=modality,
                                 frequency=frequency,
-                                responsible_id=responsible,
+                                responsible_id=context.medical
+                                if modality in MEDICAL_MODALITIES and context.medical
+                                else context.responsible,
                                 added_by_id=added_by,
                             )
                             for index, (modality, frequency) in enumerate(
@@ -317,7 +362,8 @@ def add_problem(plan: TreatmentPlan, source: str, responsible: int, *, actor: Us
     ensure_editable(plan)
     position = max((problem.position for problem in plan.problems), default=0) + 1
     if suggestion_for(source):
-        problem = _suggested(source, position, responsible, actor.id)
+        context = suggesting_for(plan.episode_id, responsible)
+        problem = _suggested(source, position, context, actor.id)
     elif source == "stated":
         problem = PlanProblem(position=position, statement="", goals=[PlanGoal(position=1)])
     else:

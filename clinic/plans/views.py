@@ -153,13 +153,12 @@ def _page(client: Client, plan: TreatmentPlan, status: int = 200, conflict=None,
 
 def _sources(plan: TreatmentPlan, assessment: Assessment) -> list[tuple[str, str]]:
     options = [("", "Choose…")]
+    substances = services.suggesting_for(plan.episode_id, plan.created_by_id).substances
     for number, rating in assessment.ratings.items():
         if rating is not None:
+            suggestion, _dimension, _flag = services.suggestion_for(f"d{number}", substances)
             options.append(
-                (
-                    f"d{number}",
-                    f"Dimension {number} (rated {rating}): {library.BY_DIMENSION[number].problem}",
-                )
+                (f"d{number}", f"Dimension {number} (rated {rating}): {suggestion.problem}")
             )
     for flag in services.assessment_flags(assessment):
         options.append((f"f:{flag}", f"Screening flag {flag}: {library.BY_FLAG[flag].problem}"))
