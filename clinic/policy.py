@@ -150,6 +150,7 @@ RULES: dict[str, Rule] = {
     "assessment.write": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
     "assessment.edit": both(client_visible, draft_for_its_writer),
     "instrument.cows": both(client_visible, any_role(Role.MEDICAL)),
+    "instrument.ciwa": both(client_visible, any_role(Role.MEDICAL)),
     "instrument.screen": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
     # Treatment plans: counselors and supervisors write, supervisors co-sign, medical staff add
     # medical interventions; intake coordinators and admins none of it.

@@ -6,11 +6,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 
+from clinic.assessments.instruments import INSTRUMENTS
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.clients.levels import Level
-from clinic.clients.models import CareTeamMember, Client, Episode, display_name
+from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse, display_name
 from clinic.clients.services import visible_clause
+from clinic.clients.vocabulary import OPIOIDS, Substance
 from clinic.core.clock import to_local
 from clinic.core.due import ALERT, DUE, NOTICE, OVERDUE, DueItem, register_due_sources
 from clinic.core.permissions import can
@@ -64,34 +66,44 @@ def safety_flags(user, _today, _now) -> list[DueItem]:
     ]
 
 
-def cows_due(user, _today, now) -> list[DueItem]:
-    """Medical staff: clients in withdrawal management without a COWS in the configured time."""
+def _withdrawal_due(
+    user, now, code: str, substances: frozenset[Substance], kind: str
+) -> list[DueItem]:
+    """Medical staff: clients in withdrawal management from these substances without a result
+    of `code` in the configured time (COWS_INTERVAL), for clients they see."""
     if not can(user, "work.medical"):
         return []
     interval = current_app.config["COWS_INTERVAL"]
-    last_cows = (
+    name = INSTRUMENTS[code].short_name
+    last_given = (
         sa.select(sa.func.max(InstrumentResult.administered_at))
-        .where(InstrumentResult.episode_id == Episode.id, InstrumentResult.code == "COWS")
+        .where(InstrumentResult.episode_id == Episode.id, InstrumentResult.code == code)
         .correlate(Episode)
         .scalar_subquery()
     )
+    withdrawing = (
+        sa.select(SubstanceUse.id)
+        .where(SubstanceUse.episode_id == Episode.id, SubstanceUse.substance.in_(substances))
+        .correlate(Episode)
+        .exists()
+    )
     rows = db.session.execute(
-        sa.select(Client.id, *CLIENT_NAME, Episode.level_since, last_cows.label("last"))
+        sa.select(Client.id, *CLIENT_NAME, Episode.level_since, last_given.label("last"))
         .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
-        .where(Episode.current_level == Level.WM, visible_clause(user))
+        .where(Episode.current_level == Level.WM, withdrawing, visible_clause(user))
         .order_by(Episode.level_since)
     ).all()
     timezone = current_app.config["CLINIC_TIMEZONE"]
     items = []
-    for client_id, preferred, first, last, level_since, last_given in rows:
-        if last_given is not None and now - last_given < interval:
+    for client_id, preferred, first, last, level_since, last_result in rows:
+        if last_result is not None and now - last_result < interval:
             continue
-        due_since = level_since if last_given is None else last_given + interval
+        due_since = level_since if last_result is None else last_result + interval
         items.append(
             DueItem(
-                kind="cows",
-                title="COWS due" if last_given else "First COWS due",
-                url=url_for("assessments.administer", client_id=client_id, code="COWS"),
+                kind=kind,
+                title=f"{name} due" if last_result else f"First {name} due",
+                url=url_for("assessments.administer", client_id=client_id, code=code),
                 severity=OVERDUE if now - due_since >= COWS_GRACE else DUE,
                 client_name=display_name(preferred, first, last),
                 due=to_local(due_since, timezone).date(),
@@ -99,6 +111,17 @@ def cows_due(user, _today, now) -> list[DueItem]:
             )
         )
     return items
+
+
+def cows_due(user, _today, now) -> list[DueItem]:
+    """Medical staff: clients withdrawing from opioids without a COWS in the configured time."""
+    return _withdrawal_due(user, now, "COWS", OPIOIDS, "cows")
+
+
+def ciwa_due(user, _today, now) -> list[DueItem]:
+    """Medical staff: clients withdrawing from alcohol without a CIWA-Ar in the configured
+    time."""
+    return _withdrawal_due(user, now, "CIWAAR", frozenset({Substance.ALCOHOL}), "ciwa")
 
 
 def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
@@ -146,7 +169,7 @@ def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
     return items
 
 
-SOURCES = (safety_flags, cows_due, intake_assessment_unsigned)
+SOURCES = (safety_flags, cows_due, ciwa_due, intake_assessment_unsigned)
 
 
 def register(app: Flask) -> None:

@@ -570,8 +570,146 @@ RULER = Instrument(
     max_total=None,
 )
 
+
+def _ciwa_item(key: int, label: str, prompt: str, top: int, *anchors: tuple[int, str]) -> Item:
+    """A CIWA-Ar item scored 0 to `top`; the published anchor points carry words, the points
+    between them are the rater's judgment between two anchors."""
+    words = dict(anchors)
+    return Item(
+        key,
+        prompt,
+        tuple(
+            Choice(value, value, words.get(value, f"{value}: between the descriptions around it"))
+            for value in range(top + 1)
+        ),
+        label=label,
+    )
+
+
+# Bands of the CIWA-Ar total: published thresholds vary, so these are defaults
+# (docs/clinical-rules.md §3; CIWA_BANDS in config.py overrides them).
+CIWA_BANDS = (Band(0, 9, "mild"), Band(10, 18, "moderate"), Band(19, 67, "severe"))
+
+CIWAAR = Instrument(
+    code="CIWAAR",
+    name="Clinical Institute Withdrawal Assessment for Alcohol, revised",
+    short_name="CIWA-Ar",
+    source="Sullivan et al., 1989",
+    instructions=(
+        "Ask and observe, and rate each item as it is now. Items 1 to 9 run from 0 to 7, the "
+        "last (orientation) from 0 to 4."
+    ),
+    items=(
+        _ciwa_item(
+            1,
+            "nausea and vomiting",
+            "Does the client feel sick to their stomach, or have they vomited?",
+            7,
+            (0, "No nausea, no vomiting"),
+            (1, "Mild nausea, no vomiting"),
+            (4, "Comes and goes, with dry heaves"),
+            (7, "Constant nausea, frequent dry heaves and vomiting"),
+        ),
+        _ciwa_item(
+            2,
+            "tremor",
+            "Tremor with arms stretched out and fingers spread",
+            7,
+            (0, "No tremor"),
+            (1, "Not visible, but can be felt fingertip to fingertip"),
+            (4, "Moderate, with arms stretched out"),
+            (7, "Severe, even with arms not stretched out"),
+        ),
+        _ciwa_item(
+            3,
+            "paroxysmal sweats",
+            "Sweating you can see",
+            7,
+            (0, "No sweat visible"),
+            (1, "Barely noticeable; palms moist"),
+            (4, "Beads of sweat on the forehead"),
+            (7, "Drenching sweats"),
+        ),
+        _ciwa_item(
+            4,
+            "anxiety",
+            "Does the client feel nervous? Observe too.",
+            7,
+            (0, "At ease"),
+            (1, "Mildly anxious"),
+            (4, "Moderately anxious or guarded"),
+            (7, "As in acute panic"),
+        ),
+        _ciwa_item(
+            5,
+            "agitation",
+            "Movement you can see",
+            7,
+            (0, "Normal activity"),
+            (1, "Somewhat more than normal"),
+            (4, "Moderately fidgety and restless"),
+            (7, "Paces or thrashes about most of the time"),
+        ),
+        _ciwa_item(
+            6,
+            "tactile disturbances",
+            "Itching, pins and needles, burning, numbness, or bugs crawling on or under the skin?",
+            7,
+            (0, "None"),
+            (1, "Very mild"),
+            (4, "Moderately severe hallucinations"),
+            (7, "Continuous hallucinations"),
+        ),
+        _ciwa_item(
+            7,
+            "auditory disturbances",
+            "Sounds harsher than usual, frightening, or sounds that are not there?",
+            7,
+            (0, "Not present"),
+            (1, "Very mild harshness or ability to frighten"),
+            (4, "Moderately severe hallucinations"),
+            (7, "Continuous hallucinations"),
+        ),
+        _ciwa_item(
+            8,
+            "visual disturbances",
+            "Light too bright or of a different colour, hurting the eyes, or things not there?",
+            7,
+            (0, "Not present"),
+            (1, "Very mild sensitivity"),
+            (4, "Moderately severe hallucinations"),
+            (7, "Continuous hallucinations"),
+        ),
+        _ciwa_item(
+            9,
+            "headache",
+            "Headache or fullness in the head (not dizziness or light-headedness)",
+            7,
+            (0, "Not present"),
+            (1, "Very mild"),
+            (4, "Moderately severe"),
+            (7, "Extremely severe"),
+        ),
+        _ciwa_item(
+            10,
+            "orientation",
+            "What day is this? Where are you? Who am I?",
+            4,
+            (0, "Oriented; can add up numbers in series"),
+            (1, "Cannot add up in series or is unsure of the date"),
+            (2, "Date wrong by no more than 2 days"),
+            (3, "Date wrong by more than 2 days"),
+            (4, "Disoriented for place or person"),
+        ),
+    ),
+    bands=CIWA_BANDS,
+    min_total=0,
+    max_total=67,
+    permission="instrument.ciwa",
+)
+
 INSTRUMENTS: dict[str, Instrument] = {
-    instrument.code: instrument for instrument in (COWS, PHQ9, GAD7, DAST10, AUDITC, RULER)
+    instrument.code: instrument for instrument in (COWS, PHQ9, GAD7, DAST10, AUDITC, RULER, CIWAAR)
 }
 
 

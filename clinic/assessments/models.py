@@ -17,7 +17,8 @@ from clinic.core.clock import utcnow
 from clinic.core.db import UTCDateTime, enum_column_type, partial_index, partial_unique_index
 from clinic.extensions import db
 
-INSTRUMENT_CODES = ("COWS", "PHQ9", "GAD7", "DAST10", "AUDITC", "RULER")
+# In the order of the database's CHECK constraint (migrations 0004 and 20261201_2245).
+INSTRUMENT_CODES = ("COWS", "PHQ9", "GAD7", "DAST10", "AUDITC", "RULER", "CIWAAR")
 DIMENSION_NUMBERS = (1, 2, 3, 4, 5, 6)
 
 
@@ -129,6 +130,7 @@ class Assessment(db.Model):
     recommendation_drivers: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     recommendation_flags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     cows_total: Mapped[int | None]
+    ciwa_total: Mapped[int | None]  # the latest CIWA-Ar linked, a floor like the COWS
     chosen_level: Mapped[Level | None] = mapped_column(enum_column_type(Level, "chosen_level"))
     override_reason: Mapped[OverrideReason | None] = mapped_column(
         enum_column_type(OverrideReason, "override_reason")

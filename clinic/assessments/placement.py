@@ -69,6 +69,14 @@ COWS_FLOORS: tuple[CowsFloor, ...] = (
 
 COWS_MAX_TOTAL = 48
 
+# The CIWA-Ar sets the same kind of floor for alcohol withdrawal (docs/clinical-rules.md §3):
+# moderate (10-18) at least 2, severe (19 or more) at least 3 and a medical review.
+CIWA_FLOORS: tuple[CowsFloor, ...] = (
+    CowsFloor(10, 2, None),
+    CowsFloor(19, 3, MEDICAL_REVIEW),
+)
+CIWA_MAX_TOTAL = 67
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -113,19 +121,31 @@ def _check_ratings(ratings: Mapping[int, int]) -> None:
         raise ValueError("; ".join(problems))
 
 
+def _floor(
+    total: int | None, floors: tuple[CowsFloor, ...], maximum: int, name: str
+) -> CowsFloor | None:
+    if total is None:
+        return None
+    if type(total) is not int or not 0 <= total <= maximum:
+        raise ValueError(f"{name} total must be a whole number from 0 to {maximum}, not {total!r}")
+    reached = [floor for floor in floors if total >= floor.min_total]
+    return max(reached, key=lambda floor: floor.min_total, default=None)
+
+
 def cows_floor(cows_total: int | None) -> CowsFloor | None:
     """The floor a COWS total puts on dimension 1, or None (no total, or below 5).
 
     Raises ValueError unless the total is a whole number from 0 to 48.
     """
-    if cows_total is None:
-        return None
-    if type(cows_total) is not int or not 0 <= cows_total <= COWS_MAX_TOTAL:
-        raise ValueError(
-            f"COWS total must be a whole number from 0 to {COWS_MAX_TOTAL}, not {cows_total!r}"
-        )
-    reached = [floor for floor in COWS_FLOORS if cows_total >= floor.min_total]
-    return max(reached, key=lambda floor: floor.min_total, default=None)
+    return _floor(cows_total, COWS_FLOORS, COWS_MAX_TOTAL, "COWS")
+
+
+def ciwa_floor(ciwa_total: int | None) -> CowsFloor | None:
+    """The floor a CIWA-Ar total puts on dimension 1, or None (no total, or below 10).
+
+    Raises ValueError unless the total is a whole number from 0 to 67.
+    """
+    return _floor(ciwa_total, CIWA_FLOORS, CIWA_MAX_TOTAL, "CIWA-Ar")
 
 
 def recommend(
@@ -133,6 +153,7 @@ def recommend(
     cows_total: int | None = None,
     table: Mapping[int, Mapping[int, Level | str]] = MINIMUM_LEVEL,
     rating_flags: Mapping[int, Mapping[int, str]] = RATING_FLAGS,
+    ciwa_total: int | None = None,
 ) -> Recommendation:
     """Recommend a level from the six dimension ratings (0-4 each).
 
@@ -143,9 +164,9 @@ def recommend(
     ratings that are missing, extra or outside 0-4, and for a COWS total outside 0-48.
     """
     _check_ratings(ratings)
-    floor = cows_floor(cows_total)
+    floors = [found for found in (cows_floor(cows_total), ciwa_floor(ciwa_total)) if found]
     used = {dimension: ratings[dimension] for dimension in DIMENSIONS}
-    if floor is not None:
+    for floor in floors:
         used[1] = max(used[1], floor.rating)
     minimums = {dimension: Level(table[dimension][rating]) for dimension, rating in used.items()}
     level = max(minimums.values(), key=lambda minimum: minimum.intensity)
@@ -155,8 +176,7 @@ def recommend(
         for dimension, rating in used.items()
         if rating in rating_flags.get(dimension, {})
     ]
-    if floor is not None and floor.flag is not None:
-        flags.append(floor.flag)
+    flags.extend(floor.flag for floor in floors if floor.flag and floor.flag not in flags)
     return Recommendation(
         level=level,
         drivers=drivers,

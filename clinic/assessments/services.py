@@ -201,19 +201,24 @@ def start(client: Client, episode: Episode, kind: AssessmentKind, *, actor: User
     return assessment
 
 
+def latest_total(results: list[InstrumentResult], code: str) -> int | None:
+    """The total of the latest result of `code` among `results` (None when there is none)."""
+    given = [result for result in results if result.code == code]
+    return max(given, key=lambda result: result.administered_at).total if given else None
+
+
 def latest_cows_total(results: list[InstrumentResult]) -> int | None:
-    cows = [result for result in results if result.code == "COWS"]
-    return max(cows, key=lambda result: result.administered_at).total if cows else None
+    return latest_total(results, "COWS")
 
 
 def recommendation(
-    ratings: Mapping[int, int | None], cows_total: int | None
+    ratings: Mapping[int, int | None], cows_total: int | None, ciwa_total: int | None = None
 ) -> placement.Recommendation | None:
     """The level the ratings point to, or None until every dimension is rated."""
     if any(rating is None for rating in ratings.values()):
         return None
     table = current_app.config["PLACEMENT_TABLE"] or placement.MINIMUM_LEVEL
-    return placement.recommend(ratings, cows_total=cows_total, table=table)
+    return placement.recommend(ratings, cows_total=cows_total, ciwa_total=ciwa_total, table=table)
 
 
 def save_draft(
@@ -230,7 +235,8 @@ def save_draft(
         raise AssessmentError("Only results from this episode can be linked.", "linked")
     assessment.instruments = linked
     assessment.cows_total = latest_cows_total(linked)
-    found = recommendation(assessment.ratings, assessment.cows_total)
+    assessment.ciwa_total = latest_total(linked, "CIWAAR")
+    found = recommendation(assessment.ratings, assessment.cows_total, assessment.ciwa_total)
     assessment.recommended_level = found.level if found else None
     assessment.recommendation_drivers = list(found.drivers) if found else []
     assessment.recommendation_flags = list(found.flags) if found else []

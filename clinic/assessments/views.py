@@ -135,6 +135,21 @@ def _trend_charts(results: list[InstrumentResult]) -> list:
                 timezone=timezone,
             )
         )
+    ciwa = series("CIWAAR")
+    if ciwa[1]:
+        charts.append(
+            time_chart(
+                "CIWA-Ar during withdrawal management",
+                [ciwa],
+                y_max=67,
+                y_step=10,
+                bands=[
+                    (band.low, min(band.high + 1, 67), band.label)
+                    for band in instruments.INSTRUMENTS["CIWAAR"].bands
+                ],
+                timezone=timezone,
+            )
+        )
     mood = [series("PHQ9"), series("GAD7")]
     if any(points for _name, points in mood):
         charts.append(
@@ -380,6 +395,7 @@ def edit(client_id: int, assessment_id: int):
         dimensions=placement.DIMENSIONS,
         live=_live_recommendation(form, results),
         cows_totals={result.id: result.total for result in results if result.code == "COWS"},
+        ciwa_totals={result.id: result.total for result in results if result.code == "CIWAAR"},
         may_sign=can(current_user, "assessment.write", assessment),
     )
 
@@ -398,7 +414,9 @@ def _live_recommendation(form, results: list[InstrumentResult]):
         return None
     chosen = set(form.linked.data or [])
     linked = [result for result in results if result.id in chosen]
-    return services.recommendation(ratings, services.latest_cows_total(linked))
+    return services.recommendation(
+        ratings, services.latest_cows_total(linked), services.latest_total(linked, "CIWAAR")
+    )
 
 
 def _read_only_page(client: Client, assessment: Assessment, status: int = 200, form=None):
@@ -460,8 +478,10 @@ def recommendation():
     No client data goes in or out; the server computes the rule again on save."""
     try:
         ratings = {number: int(request.args[f"d{number}"]) for number in placement.DIMENSIONS}
-        cows = request.args.get("cows")
-        found = services.recommendation(ratings, int(cows) if cows else None)
+        cows, ciwa = request.args.get("cows"), request.args.get("ciwa")
+        found = services.recommendation(
+            ratings, int(cows) if cows else None, int(ciwa) if ciwa else None
+        )
     except (KeyError, ValueError):
         return jsonify(level=None), 200
     return jsonify(

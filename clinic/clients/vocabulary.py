@@ -57,6 +57,17 @@ class Substance(LabelledEnum):
     OTHER = "other"
 
 
+# Substances whose withdrawal is monitored with the COWS (opioids) or the CIWA-Ar (alcohol).
+OPIOIDS = frozenset(
+    {
+        Substance.HEROIN,
+        Substance.FENTANYL,
+        Substance.RX_OPIOIDS,
+        Substance.METHADONE,
+        Substance.BUPRENORPHINE,
+    }
+)
+
 Substance.LABELS = {
     Substance.HEROIN: "Heroin",
     Substance.FENTANYL: "Fentanyl (illicit)",

@@ -9,6 +9,7 @@ clients are a survey finding); `is_stock_text` tells.
 from dataclasses import dataclass
 
 from clinic.assessments.instruments import FURTHER_EVALUATION, POSITIVE, SAFETY
+from clinic.clients.vocabulary import OPIOIDS as OPIOID_SUBSTANCES
 from clinic.clients.vocabulary import Substance
 from clinic.plans.vocabulary import Modality
 
@@ -112,11 +113,7 @@ STIMULANTS = "stimulants"
 OTHER_SUBSTANCES = "other"
 
 SUBSTANCE_CLASS: dict[Substance, str] = {
-    Substance.HEROIN: OPIOIDS,
-    Substance.FENTANYL: OPIOIDS,
-    Substance.RX_OPIOIDS: OPIOIDS,
-    Substance.METHADONE: OPIOIDS,
-    Substance.BUPRENORPHINE: OPIOIDS,
+    **dict.fromkeys(OPIOID_SUBSTANCES, OPIOIDS),
     Substance.ALCOHOL: ALCOHOL,
     Substance.BENZODIAZEPINES: SEDATIVES,
     Substance.COCAINE: STIMULANTS,

@@ -9,12 +9,13 @@
     return;
   }
 
-  function latestCows() {
-    // Options are listed oldest first: the last ticked COWS is the latest.
+  function latest(key) {
+    // Options are listed oldest first: the last ticked result of a kind is the latest.
     let total = "";
     form.querySelectorAll("input[name='linked']:checked").forEach((input) => {
-      if (input.dataset.cowsTotal !== "") {
-        total = input.dataset.cowsTotal;
+      const value = input.dataset[key];
+      if (value !== undefined && value !== "") {
+        total = value;
       }
     });
     return total;
@@ -56,9 +57,13 @@
     for (let number = 1; number <= 6; number += 1) {
       query.set(`d${number}`, form.elements[`d${number}_rating`].value);
     }
-    const cows = latestCows();
+    const cows = latest("cowsTotal");
     if (cows !== "") {
       query.set("cows", cows);
+    }
+    const ciwa = latest("ciwaTotal");
+    if (ciwa !== "") {
+      query.set("ciwa", ciwa);
     }
     const ticket = ++asked;
     try {

@@ -84,8 +84,8 @@ def phq9(**values: int) -> dict[int, int]:
     return answers
 
 
-def test_registry_lists_the_six_instruments_in_order():
-    assert list(INSTRUMENTS) == ["COWS", "PHQ9", "GAD7", "DAST10", "AUDITC", "RULER"]
+def test_registry_lists_the_seven_instruments_in_order():
+    assert list(INSTRUMENTS) == ["COWS", "PHQ9", "GAD7", "DAST10", "AUDITC", "RULER", "CIWAAR"]
     assert all(code == instrument.code for code, instrument in INSTRUMENTS.items())
     assert [instrument.short_name for instrument in INSTRUMENTS.values()] == [
         "COWS",
@@ -94,6 +94,7 @@ def test_registry_lists_the_six_instruments_in_order():
         "DAST-10",
         "AUDIT-C",
         "Readiness ruler",
+        "CIWA-Ar",
     ]
 
 
@@ -521,3 +522,18 @@ def test_random_valid_answers_score_within_range_and_one_band(administration):
 def test_phq9_safety_flag_follows_item_9_alone(data):
     answers = {key: data.draw(st.integers(0, 3)) for key in range(1, 10)}
     assert (SAFETY in score("PHQ9", answers).flags) == (answers[9] > 0)
+
+
+def test_the_ciwa_ar_scores_ten_items_as_published():
+    ciwa = INSTRUMENTS["CIWAAR"]
+    assert [item.key for item in ciwa.items] == list(range(1, 11))
+    assert [max(choice.points for choice in item.choices) for item in ciwa.items] == [7] * 9 + [4]
+    assert (ciwa.min_total, ciwa.max_total) == (0, 67)
+    answers = dict.fromkeys(range(1, 10), 7) | {10: 4}
+    assert score("CIWAAR", answers).total == 67
+    assert score("CIWAAR", answers).band == "severe"
+    assert score("CIWAAR", dict.fromkeys(range(1, 11), 1)).band == "moderate"  # 10
+    assert score("CIWAAR", dict.fromkeys(range(1, 10), 1) | {10: 0}).band == "mild"  # 9
+    assert score("CIWAAR", dict.fromkeys(range(1, 10), 2) | {10: 1}).band == "severe"  # 19
+    with pytest.raises(ValueError, match="10"):
+        score("CIWAAR", dict.fromkeys(range(1, 10), 0) | {10: 5})

@@ -42,6 +42,7 @@ OBJECT_RULES = {
     "assessment.write",
     "assessment.edit",
     "instrument.cows",
+    "instrument.ciwa",
     "instrument.screen",
     "safety.acknowledge",
     # Tested against real records in tests/plans/test_plan_views.py.
