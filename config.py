@@ -32,6 +32,10 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=15)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # The notice before the idle limit comes this long ahead; what a form held after the limit
+    # (auth/held.py) is kept this long for its user to send again.
+    SESSION_WARNING_BEFORE = timedelta(minutes=2)
+    HELD_FORM_KEPT = timedelta(hours=8)
     SESSION_COOKIE_NAME = "clinic_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

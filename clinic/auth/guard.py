@@ -1,9 +1,9 @@
 """Checks made before every request: sign-in required, session limits, forced password change."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from clinic.auth import bp, services
+from clinic.auth import bp, held, services
 from clinic.core import transaction
 from clinic.extensions import db, login_manager
 
@@ -22,7 +22,7 @@ def is_public_endpoint(endpoint: str | None) -> bool:
 
 @login_manager.unauthorized_handler
 def _ask_to_sign_in():
-    path = request.full_path.rstrip("?") if request.method == "GET" else None
+    path = request.full_path.rstrip("?") if request.method == "GET" else g.get("held_page")
     return redirect(url_for("auth.login", next=path))
 
 
@@ -47,11 +47,54 @@ def guard_request():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if services.session_has_expired():
-        services.expire_session(current_user._get_current_object())
-        transaction.keep()  # the audit of the expiry
-        flash("Your session has ended. Please sign in again.", "info")
+        user = current_user._get_current_object()
+        kept = held.hold(user) if request.method == "POST" else None
+        services.expire_session(user)
+        transaction.keep()  # the audit of the expiry, and what the form held
+        if kept is not None:
+            g.held_page = kept.page
+            flash(
+                "Your session ended before this was saved. Sign in again: what you typed will be "
+                "back in the form for you to check and save.",
+                "warning",
+            )
+        else:
+            flash("Your session has ended. Please sign in again.", "info")
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in _PASSWORD_CHANGE_ALLOWED:
         flash("Please choose a new password before you continue.", "warning")
         return redirect(url_for("auth.change_password"))
     return None
+
+
+def form_token_expired(_error):
+    """A form whose token expired (or came from elsewhere): for a signed-in user what it held is
+    kept and offered back on the page, to send again; nothing else changes."""
+    db.session.rollback()
+    if current_user.is_authenticated and request.method == "POST":
+        kept = held.hold(current_user._get_current_object())
+        if kept is not None:
+            session_flag_waiting()
+            transaction.keep()
+            flash(
+                "This form had expired, so nothing was saved. What you typed is back in the "
+                "form: check it and save again.",
+                "warning",
+            )
+            return redirect(kept.page)
+    reason = "This form has expired or did not come from the portal. Reload the page and try again."
+    return render_template("errors/400.html", reason=reason), 400
+
+
+def session_flag_waiting() -> None:
+    held.note_waiting(current_user._get_current_object())
+
+
+def offered_form() -> dict:
+    """For every template: the held form to offer back on this page, if one waits."""
+    if not current_user.is_authenticated:
+        return {"held_form": None}
+    found = held.take(current_user._get_current_object(), request.path)
+    if found is not None:
+        transaction.keep()  # offered once: its deletion and the audit stay
+    return {"held_form": found}

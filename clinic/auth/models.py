@@ -147,3 +147,21 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.Index("ix_login_failures_email_at", "email", "at"),)
+
+
+class HeldForm(db.Model):
+    """What a user typed into a form that arrived after their session ended (or with a stale
+    token): kept for them alone, for a short while, offered back on the page for them to review
+    and send again, never applied by itself, and deleted once offered or expired."""
+
+    __tablename__ = "held_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    page: Mapped[str] = mapped_column(sa.String(500))  # where it is offered back
+    action: Mapped[str] = mapped_column(sa.String(500))  # where it was posted
+    entries: Mapped[list] = mapped_column(sa.JSON)  # [[name, value], ...], no password or token
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_held_forms_user_id_page", "user_id", "page"),)

@@ -8,6 +8,7 @@ from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 
+from clinic.auth import held
 from clinic.auth.models import (
     LoginFailure,
     Role,
@@ -123,6 +124,7 @@ def start_session(user: User) -> None:
     user.last_login_at = utcnow()
     user.last_login_ip = request.remote_addr
     begin_session(user)
+    held.note_waiting(user)
     audit.record(LOGIN, user=user)
 
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -92,3 +92,9 @@ def change_password():
             flash("Your password has been changed. Other sessions have been signed out.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.post("/session/keep-alive")
+def keep_alive():
+    """"Stay signed in": a real request, so the idle limit starts again (the guard marks it)."""
+    return jsonify(idle_seconds=int(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()))

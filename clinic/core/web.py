@@ -4,7 +4,6 @@ import re
 import uuid
 
 from flask import Flask, current_app, g, render_template, request
-from flask_wtf.csrf import CSRFError
 
 from clinic.core import audit, transaction
 from clinic.core.clock import utcnow
@@ -90,12 +89,6 @@ def _probing() -> bool:
     return True
 
 
-def _csrf_failed(_error):
-    db.session.rollback()
-    reason = "This form has expired or did not come from the portal. Reload the page and try again."
-    return render_template("errors/400.html", reason=reason), 400
-
-
 def _simple_error(error):
     return render_template("errors/generic.html", error=error), error.code
 
@@ -111,7 +104,6 @@ def register_request_handling(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(403, _denied)
     app.register_error_handler(404, _denied)
-    app.register_error_handler(CSRFError, _csrf_failed)
     for code in (400, 405, 413, 429):
         app.register_error_handler(code, _simple_error)
     app.register_error_handler(500, _server_error)
