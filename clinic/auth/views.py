@@ -96,5 +96,5 @@ def change_password():
 
 @bp.post("/session/keep-alive")
 def keep_alive():
-    """"Stay signed in": a real request, so the idle limit starts again (the guard marks it)."""
+    """ "Stay signed in": a real request, so the idle limit starts again (the guard marks it)."""
     return jsonify(idle_seconds=int(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()))

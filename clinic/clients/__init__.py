@@ -5,7 +5,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("clients", __name__)
 
-from clinic.clients import chart, due, views  # noqa: E402, F401  (views: routes on bp)
+from clinic.clients import chart, due, views  # noqa: E402  (views: routes on bp)
 
 
 def init_app(app: Flask) -> None:
@@ -15,4 +15,5 @@ def init_app(app: Flask) -> None:
     chart.register_chart_tab(
         app, "clients.care", "Care", order=20, section=("clients.care_", "care.")
     )
+    chart.register_chart_alert(app, views.emergency_banner)
     due.register(app)

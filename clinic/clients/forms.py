@@ -167,5 +167,20 @@ class EmergencyAccessForm(FlaskForm):
     )
 
 
+class EmergencyFindForm(EmergencyAccessForm):
+    """Break the glass for someone not yet on screen: the reason first, then the exact name and
+    date of birth (nothing is shown before a reason is given)."""
+
+    legal_first_name = StringField(
+        "Legal first name", validators=[DataRequired("Enter the first name."), Length(max=80)]
+    )
+    legal_last_name = StringField(
+        "Legal last name", validators=[DataRequired("Enter the last name."), Length(max=80)]
+    )
+    date_of_birth = DateField(
+        "Date of birth", validators=[DataRequired("Enter the date of birth.")]
+    )
+
+
 class EmergencyReviewForm(FlaskForm):
     note = TextAreaField("Review note", validators=[Optional(), Length(max=1000)])

@@ -408,6 +408,50 @@ def grant_emergency_access(client: Client, reason: str, *, actor: User) -> Emerg
     return grant
 
 
+EMERGENCY_SEARCHED = audit.define("emergency.searched", "Emergency access search")
+
+
+def find_for_emergency(
+    first: str, last: str, date_of_birth: date, reason: str, *, actor: User
+) -> list[Client]:
+    """The clients with exactly this legal name (case, accents and spacing aside) and date of
+    birth, restricted records never among them; the search is audited with its reason's length
+    and what it found, never the name searched for."""
+    wanted = fold_name(last, first)
+    found = list(
+        db.session.scalars(
+            sa.select(Client)
+            .where(
+                Client.date_of_birth == date_of_birth,
+                Client.search_name == wanted,
+                Client.restricted.is_(False),
+            )
+            .order_by(Client.id)
+            .limit(10)
+        )
+    )
+    audit.record(
+        EMERGENCY_SEARCHED,
+        detail={"client_ids": [client.id for client in found], "reason_length": len(reason)},
+        user=actor,
+    )
+    return found
+
+
+def emergency_grant_of(user: User, client_id: int) -> EmergencyAccess | None:
+    """The user's unexpired emergency access to this client, if any (the chart's banner)."""
+    return db.session.scalar(
+        sa.select(EmergencyAccess)
+        .where(
+            EmergencyAccess.user_id == user.id,
+            EmergencyAccess.client_id == client_id,
+            EmergencyAccess.expires_at > utcnow(),
+        )
+        .order_by(EmergencyAccess.expires_at.desc())
+        .limit(1)
+    )
+
+
 def review_emergency_access(grant: EmergencyAccess, note: str | None, *, actor: User) -> None:
     """A supervisor's review of a break-the-glass access, with an optional note; once only."""
     if grant.reviewed_at is not None:

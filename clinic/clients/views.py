@@ -9,13 +9,14 @@ from flask_wtf import FlaskForm
 
 from clinic.auth.models import User
 from clinic.clients import bp, queries, services
-from clinic.clients.chart import load_client, render_chart
+from clinic.clients.chart import ChartAlert, load_client, render_chart
 from clinic.clients.forms import (
     AdmissionForm,
     CareTeamForm,
     ClientSearchForm,
     EditClientForm,
     EmergencyAccessForm,
+    EmergencyFindForm,
     IntakeSearchForm,
     NewClientForm,
 )
@@ -23,7 +24,7 @@ from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, fold_name
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
-from clinic.core.clock import clinic_today
+from clinic.core.clock import clinic_today, local_time
 from clinic.core.forms import choices
 from clinic.core.pagination import paginate_rows
 from clinic.core.permissions import can, deny, require
@@ -318,6 +319,60 @@ def care_team_remove(client_id: int, member_id: int):
 # --- Emergency access -------------------------------------------------------------------------
 
 
+@bp.route("/emergency-access", methods=["GET", "POST"])
+@require("emergency.request")
+def emergency_find():
+    """Break the glass for a client not on one's caseload: a reason, then the exact name and
+    date of birth; one match is opened, several are listed, none says so."""
+    form = EmergencyFindForm()
+    matches = None
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: services.find_for_emergency(
+                form.legal_first_name.data,
+                form.legal_last_name.data,
+                form.date_of_birth.data,
+                form.reason.data,
+                actor=current_user,
+            ),
+            race="The search could not be made this time; try again.",
+        )
+        matches = outcome.value if outcome else None
+        if matches is not None and len(matches) == 1:
+            return _break_the_glass(matches[0], form)
+    return render_template("clients/emergency_find.html", form=form, matches=matches)
+
+
+def _break_the_glass(client: Client, form):
+    """Open `client` for an hour with the form's reason (or straight away when already seen)."""
+    if can(current_user, "client.view", client):
+        return redirect(url_for("clients.chart", client_id=client.id))
+    if attempt(
+        form,
+        lambda: services.grant_emergency_access(client, form.reason.data, actor=current_user),
+        race="Emergency access could not be granted this time; try again.",
+    ):
+        flash("Emergency access granted for 60 minutes. A supervisor will review it.", "warning")
+        return redirect(url_for("clients.chart", client_id=client.id))
+    return render_template("clients/emergency_access.html", form=form, client_id=client.id)
+
+
+def emergency_banner(client: Client) -> list[ChartAlert]:
+    """On every chart page opened through emergency access: until when."""
+    grant = services.emergency_grant_of(current_user, client.id)
+    if grant is None or not can(current_user, "emergency.request"):
+        return []
+    return [
+        ChartAlert(
+            f"Emergency access: it ends at {local_time(grant.expires_at, '%H:%M')}. Everything "
+            "you open is recorded and reviewed by a supervisor.",
+            url_for("clients.chart", client_id=client.id),
+            "Overview",
+        )
+    ]
+
+
 @bp.route("/<int:client_id>/emergency-access", methods=["GET", "POST"])
 @require("emergency.request")
 def emergency_access(client_id: int):
@@ -327,15 +382,5 @@ def emergency_access(client_id: int):
         client = db.session.get(Client, client_id)
         if client is None or client.restricted:
             deny(404, "emergency.request", client)
-        if can(current_user, "client.view", client):
-            return redirect(url_for("clients.chart", client_id=client_id))
-        if attempt(
-            form,
-            lambda: services.grant_emergency_access(client, form.reason.data, actor=current_user),
-            race="Emergency access could not be granted this time; try again.",
-        ):
-            flash(
-                "Emergency access granted for 60 minutes. A supervisor will review it.", "warning"
-            )
-            return redirect(url_for("clients.chart", client_id=client_id))
+        return _break_the_glass(client, form)
     return render_template("clients/emergency_access.html", form=form, client_id=client_id)

@@ -43,6 +43,11 @@ TABLE = [
         "/clients/{c}/emergency-access",
         {"counselor": 200, "other_counselor": 200, "medical": 200, "*": 403},
     ),
+    (
+        "GET",
+        "/clients/emergency-access",
+        {"counselor": 200, "other_counselor": 200, "medical": 200, "*": 403},
+    ),
     ("GET", "/reports/caseload", {"supervisor": 200, "admin": 200, "*": 403}),
     ("GET", "/reports/caseload?format=csv", {"supervisor": 200, "admin": 200, "*": 403}),
     ("GET", "/reports/emergency-access", {"supervisor": 200, "*": 403}),
