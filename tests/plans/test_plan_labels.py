@@ -48,3 +48,16 @@ def test_a_discharged_clients_plan_is_not_active_and_offers_no_review(
     assert f"/plans/{plan.id}/review" not in html
     response = client.get(f"/clients/{setting.client.id}/plans/{plan.id}/review")
     assert response.status_code == 302
+
+
+def test_the_draft_page_has_no_duplicate_ids(client, login, setting):
+    import re
+    from collections import Counter
+
+    login(setting.counselor)
+    plan = start(client, setting)
+    html = page_of(client, plan)
+    repeated = [
+        key for key, count in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if count > 1
+    ]
+    assert repeated == []
