@@ -74,6 +74,10 @@ class Config:
     # AUDIT-C is positive at this total or more, by sex at birth (clients recorded as neither
     # are screened at the lower threshold).
     AUDITC_POSITIVE_AT = {"male": 4, "female": 3}  # noqa: RUF012
+    # The screening questionnaires intake coordinators may give while the client is in their
+    # intake window (docs/access-and-workflows.md §2); an empty tuple leaves them to counselors
+    # and supervisors. Only screening questionnaires: the COWS stays with medical staff.
+    INTAKE_INSTRUMENTS = ("PHQ9", "GAD7", "DAST10", "AUDITC")
     # Dimension -> rating -> minimum level; None keeps the defaults in assessments/placement.py.
     PLACEMENT_TABLE = None
 

@@ -12,6 +12,7 @@ from clinic.auth.models import Role
 from clinic.care import transitions
 from clinic.clients import access
 from clinic.clients.services import client_is_visible, open_episode
+from clinic.core.clock import utcnow
 from clinic.core.permissions import Rule
 
 
@@ -50,6 +51,16 @@ def both(*rules: Rule) -> Rule:
     return rule
 
 
+def either(*rules: Rule) -> Rule:
+    """A rule satisfied when any one of `rules` is."""
+
+    def rule(user, obj) -> bool:
+        return any(each(user, obj) for each in rules)
+
+    rule.roles = frozenset.union(*(getattr(each, "roles", frozenset(Role)) for each in rules))
+    return rule
+
+
 def sees_clinical(user, _obj) -> bool:
     return access.sees_clinical(user)
 
@@ -69,6 +80,18 @@ def assessment_reader(user, record) -> bool:
 
 
 assessment_reader.roles = frozenset({Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR})
+
+
+def at_intake(user, record) -> bool:
+    """Intake coordinators, while the client's open episode is in their intake window (entered
+    in the last few days, clients/access.py): the screening given at intake is theirs too."""
+    if Role.INTAKE not in user.roles or record is None:
+        return False
+    episode = open_episode(getattr(record, "client_id", None) or record.id)
+    return episode is not None and access.in_intake_window(episode, utcnow())
+
+
+at_intake.roles = frozenset({Role.INTAKE})
 
 
 def draft_for_its_writer(user, assessment) -> bool:
@@ -138,6 +161,8 @@ RULES: dict[str, Rule] = {
     "work.supervise": any_role(Role.SUPERVISOR),
     "work.counsel": any_role(Role.COUNSELOR),
     "work.medical": any_role(Role.MEDICAL),
+    # Intake coordinators work the admissions of their intake window.
+    "work.intake": any_role(Role.INTAKE),
     "reports.caseload": any_role(Role.SUPERVISOR, Role.ADMIN),
     # Assessments and screening instruments (clinical: never admins).
     "assessment.view": both(client_visible, assessment_reader),
@@ -152,6 +177,12 @@ RULES: dict[str, Rule] = {
     "instrument.cows": both(client_visible, any_role(Role.MEDICAL)),
     "instrument.ciwa": both(client_visible, any_role(Role.MEDICAL)),
     "instrument.screen": both(client_visible, any_role(Role.COUNSELOR, Role.SUPERVISOR)),
+    # The screening questionnaires the program lets intake coordinators give at intake
+    # (`INTAKE_INSTRUMENTS`; assessments/services.py `giving_action` picks this action for
+    # them): counselors and supervisors as ever, intake coordinators in the intake window.
+    "instrument.intake": both(
+        client_visible, either(any_role(Role.COUNSELOR, Role.SUPERVISOR), at_intake)
+    ),
     # Treatment plans: counselors and supervisors write, supervisors co-sign, medical staff add
     # medical interventions; intake coordinators and admins none of it.
     "plan.view": both(client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)),

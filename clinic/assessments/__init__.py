@@ -4,11 +4,12 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("assessments", __name__)
 
-from clinic.assessments import due, views  # noqa: E402  (views: routes on bp)
+from clinic.assessments import due, services, views  # noqa: E402  (views: routes on bp)
 from clinic.clients.chart import register_chart_alert, register_chart_tab  # noqa: E402
 
 
 def init_app(app: Flask) -> None:
+    services.intake_instruments(app.config["INTAKE_INSTRUMENTS"])  # refuse a wrong setting now
     app.register_blueprint(bp)  # its pages live under /clients/<id>/assessments/
     register_chart_tab(
         app,

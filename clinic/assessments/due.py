@@ -1,14 +1,17 @@
 """Due items from assessment: safety flags waiting for a clinician, COWS due in withdrawal
-management, intake assessments not signed. One query each, whatever the caseload."""
+management, intake assessments not signed, the intake paperwork of the intake coordinator's
+admissions. One query each, whatever the caseload."""
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 
+from clinic.assessments import instruments, services
 from clinic.assessments.instruments import INSTRUMENTS
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
+from clinic.clients import access
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse, display_name
 from clinic.clients.services import visible_clause
@@ -169,7 +172,79 @@ def intake_assessment_unsigned(user, _today, now) -> list[DueItem]:
     return items
 
 
-SOURCES = (safety_flags, cows_due, ciwa_due, intake_assessment_unsigned)
+def intake_paperwork(user, _today, now) -> list[DueItem]:
+    """Intake coordinators: for each admission of their intake window whose intake assessment
+    is not signed yet, the intake screening still to give (the instruments they may give,
+    `INTAKE_INSTRUMENTS`) and the intake assessment to draft or finish; expected by the time
+    the assessment is (`INTAKE_ASSESSMENT_DUE`)."""
+    if not can(user, "work.intake"):
+        return []
+    codes = services.intake_instruments(current_app.config["INTAKE_INSTRUMENTS"])
+    allowed = current_app.config["INTAKE_ASSESSMENT_DUE"]
+    signed = sa.select(Assessment.episode_id).where(
+        Assessment.kind == AssessmentKind.INTAKE, Assessment.status == AssessmentStatus.SIGNED
+    )
+    draft = (
+        sa.select(Assessment.id)
+        .where(Assessment.episode_id == Episode.id, Assessment.kind == AssessmentKind.INTAKE)
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+    given = [
+        sa.exists()
+        .where(InstrumentResult.episode_id == Episode.id, InstrumentResult.code == code)
+        .correlate(Episode)
+        .label(f"given_{code}")
+        for code in codes
+    ]
+    rows = db.session.execute(
+        sa.select(Client.id, *CLIENT_NAME, Episode.created_at, draft.label("draft"), *given)
+        .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
+        .where(
+            Episode.created_at >= now - access.INTAKE_WINDOW,
+            Episode.id.not_in(signed),
+            visible_clause(user),
+        )
+        .order_by(Episode.created_at)
+    ).all()
+    timezone = current_app.config["CLINIC_TIMEZONE"]
+    items = []
+    for client_id, preferred, first, last, entered, draft_id, *done in rows:
+        due_at = entered + allowed
+        late = now >= due_at
+        common = {
+            "severity": OVERDUE if late else NOTICE,
+            "client_name": display_name(preferred, first, last),
+            "due": to_local(due_at, timezone).date(),
+            "client_id": client_id,
+        }
+        missing = [code for code, was_given in zip(codes, done, strict=True) if not was_given]
+        if missing:
+            names = ", ".join(instruments.INSTRUMENTS[code].short_name for code in missing)
+            items.append(
+                DueItem(
+                    kind="intake_screening",
+                    title=f"Intake screening to give: {names}",
+                    url=url_for("assessments.index", client_id=client_id),
+                    **common,
+                )
+            )
+        items.append(
+            DueItem(
+                kind="intake_draft",
+                title="Finish the intake assessment draft"
+                if draft_id
+                else "Draft the intake assessment",
+                url=url_for("assessments.edit", client_id=client_id, assessment_id=draft_id)
+                if draft_id
+                else url_for("assessments.index", client_id=client_id),
+                **common,
+            )
+        )
+    return items
+
+
+SOURCES = (safety_flags, cows_due, ciwa_due, intake_assessment_unsigned, intake_paperwork)
 
 
 def register(app: Flask) -> None:

@@ -55,6 +55,40 @@ class IncompleteAssessmentError(AssessmentError):
 # --- Instruments ------------------------------------------------------------------------------
 
 
+# The action of the screening questionnaires, and the one they take when given at intake.
+SCREENING, AT_INTAKE = "instrument.screen", "instrument.intake"
+
+
+def intake_instruments(configured) -> tuple[str, ...]:
+    """The codes of `INTAKE_INSTRUMENTS`, refused unless each names a screening questionnaire:
+    the COWS is a clinical observation and stays with medical staff whatever the setting."""
+    codes = tuple(configured)
+    wrong = [
+        code
+        for code in codes
+        if code not in instruments.INSTRUMENTS
+        or instruments.INSTRUMENTS[code].permission != SCREENING
+    ]
+    if wrong:
+        screening = [i.code for i in instruments.INSTRUMENTS.values() if i.permission == SCREENING]
+        raise ValueError(
+            f"INTAKE_INSTRUMENTS may name only screening questionnaires ({', '.join(screening)}),"
+            f" not {', '.join(map(repr, wrong))}"
+        )
+    return codes
+
+
+def giving_action(instrument: instruments.Instrument) -> str:
+    """The policy action for giving `instrument`: its own (instruments.py), or, for a screening
+    questionnaire the program lets intake coordinators give (`INTAKE_INSTRUMENTS`), the one that
+    adds them while the client is in their intake window."""
+    if instrument.permission == SCREENING and instrument.code in intake_instruments(
+        current_app.config["INTAKE_INSTRUMENTS"]
+    ):
+        return AT_INTAKE
+    return instrument.permission
+
+
 def screening_sex(client: Client) -> str:
     """The sex AUDIT-C's threshold is read for: male or female at birth; anyone else is
     screened at the lower (female) threshold, the more cautious one."""

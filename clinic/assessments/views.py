@@ -78,7 +78,7 @@ def index(client_id: int):
         givable=[
             instrument
             for instrument in instruments.INSTRUMENTS.values()
-            if can(current_user, instrument.permission, client)
+            if can(current_user, services.giving_action(instrument), client)
         ],
         start_form=_start_form(client, episode) if episode else None,
     )
@@ -191,7 +191,7 @@ def administer(client_id: int, code: str):
     instrument = instruments.INSTRUMENTS.get(code)
     if instrument is None:
         abort(404)
-    client = load_client(client_id, instrument.permission)
+    client = load_client(client_id, services.giving_action(instrument))
     episode = open_episode(client.id)
     form = instrument_form_class(instrument)()
     if episode is None:

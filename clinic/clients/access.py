@@ -63,6 +63,11 @@ def in_intake(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def in_intake_window(episode: Episode, now: datetime) -> bool:
+    """`episode` is open and was entered within the intake window (as `in_intake` counts)."""
+    return episode.discharged_on is None and episode.created_at >= now - INTAKE_WINDOW
+
+
 def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
     grants = sa.select(EmergencyAccess.client_id).where(
         EmergencyAccess.user_id == user_id, EmergencyAccess.expires_at > now

@@ -1,11 +1,13 @@
 """Due items from admissions and access: a missing primary counselor, emergency access to review."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, url_for
 
+from clinic.clients import access
 from clinic.clients.models import Client, EmergencyAccess, Episode, display_name
+from clinic.clients.services import visible_clause
 from clinic.core import audit
 from clinic.core.due import NOTICE, OVERDUE, DueItem, register_due_sources
 from clinic.core.permissions import can
@@ -36,6 +38,49 @@ def primary_counselor_needed(user, today, _now) -> list[DueItem]:
             severity=OVERDUE if (today - admitted_on).days >= 1 else NOTICE,
             client_name=display_name(preferred, first, last),
             due=admitted_on,
+            client_id=client_id,
+        )
+        for client_id, preferred, first, last, admitted_on in rows
+    ]
+
+
+def _admitted(day: date, today: date) -> str:
+    if day == today:
+        return "Admitted today"
+    if day == today - timedelta(days=1):
+        return "Admitted yesterday"
+    return f"Admitted {day.isoformat()}"
+
+
+def awaiting_a_counselor(user, today, now) -> list[DueItem]:
+    """Intake coordinators: the admissions of their intake window still waiting for a primary
+    counselor (the supervisor assigns one; the coordinator sees to the client meanwhile)."""
+    if not can(user, "work.intake"):
+        return []
+    rows = db.session.execute(
+        sa.select(
+            Client.id,
+            Client.preferred_name,
+            Client.legal_first_name,
+            Client.legal_last_name,
+            Episode.admitted_on,
+        )
+        .join(Episode, Episode.client_id == Client.id)
+        .where(
+            Episode.discharged_on.is_(None),
+            Episode.primary_counselor_id.is_(None),
+            Episode.created_at >= now - access.INTAKE_WINDOW,
+            visible_clause(user),
+        )
+        .order_by(Episode.admitted_on.desc(), Client.id)
+    ).all()
+    return [
+        DueItem(
+            kind="awaiting_counselor",
+            title=f"{_admitted(admitted_on, today)}, awaiting a primary counselor",
+            url=url_for("clients.chart", client_id=client_id),
+            severity=NOTICE,
+            client_name=display_name(preferred, first, last),
             client_id=client_id,
         )
         for client_id, preferred, first, last, admitted_on in rows
@@ -80,7 +125,12 @@ def possible_probing(user, _today, now) -> list[DueItem]:
     ]
 
 
-SOURCES = (primary_counselor_needed, emergency_access_to_review, possible_probing)
+SOURCES = (
+    primary_counselor_needed,
+    awaiting_a_counselor,
+    emergency_access_to_review,
+    possible_probing,
+)
 
 
 def register(app: Flask) -> None:

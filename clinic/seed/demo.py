@@ -2,7 +2,9 @@
 forty clients spread over the continuum of care, with believable admission histories.
 
 Everything is made from a fixed random seed, so that two demo databases look alike; dates are
-relative to today, so that the demo never goes stale.
+relative to today, so that the demo never goes stale. Each admission is entered when it happened
+(minutes after the client arrived), as staff would enter it, not when the demo was loaded: only
+the last few days' admissions are in the intake coordinator's intake window (clients/access.py).
 """
 
 import random
@@ -35,7 +37,7 @@ from clinic.clients.vocabulary import (
     TeamRole,
     UseFrequency,
 )
-from clinic.core.clock import clinic_today
+from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 from clinic.seed.demo_assessments import load_demo_assessments
 from clinic.seed.demo_moves import load_demo_moves
@@ -44,11 +46,12 @@ from clinic.seed.demo_plans import load_demo_plans
 # Demo data only: README.md lists these; production refuses to load them.
 DEMO_PASSWORD = "steady-lantern-morning-walk"  # noqa: S105
 
+INTAKE_EMAIL = "intake@demo.example.org"
 COUNSELOR_EMAIL = "counselor@demo.example.org"
 MEDICAL_EMAIL = "medical@demo.example.org"
 
 DEMO_USERS = [
-    ("intake@demo.example.org", "Irene Intake", [Role.INTAKE]),
+    (INTAKE_EMAIL, "Irene Intake", [Role.INTAKE]),
     (COUNSELOR_EMAIL, "Carlos Counselor", [Role.COUNSELOR]),
     (MEDICAL_EMAIL, "Dr. Maya Medical", [Role.MEDICAL]),
     ("supervisor@demo.example.org", "Sam Supervisor", [Role.SUPERVISOR]),
@@ -134,21 +137,34 @@ def plan_episode(
     today: date,
     zone: ZoneInfo,
     discharged_on: date | None = None,
+    admitted_days_ago: int | None = None,
+    now: datetime | None = None,
 ) -> PlannedEpisode:
     """An admission and its stays, stepping down to `level`: open today, or ended at discharge.
 
     Dates are worked out backwards from today (or the discharge), so that the time spent at each
-    level is typical of it. Stays start during the clinic's working day, in its time zone.
+    level is typical of it; `admitted_days_ago` makes it a recent admission straight to `level`.
+    Stays start during the clinic's working day, in its time zone; an admission today started a
+    little before `now` (withdrawal management admits around the clock).
     """
+    now = now or utcnow()
 
     def during_working_day(day: date) -> datetime:
         local = datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.choice((0, 30)))
-        return local.replace(tzinfo=zone).astimezone(UTC)
+        moment = local.replace(tzinfo=zone).astimezone(UTC)
+        if day < today:
+            return moment
+        midnight = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+        return max(midnight, min(moment, now - timedelta(minutes=rng.randint(60, 150))))
 
-    path = level_path(rng, level)
-    if discharged_on is None:
+    if admitted_days_ago is not None:
+        path = [level]
+        starts = [today - timedelta(days=admitted_days_ago)]
+    elif discharged_on is None:
+        path = level_path(rng, level)
         starts = [today - timedelta(days=rng.randint(*CURRENT_STAY_DAYS[level]))]
     else:
+        path = level_path(rng, level)
         starts = [discharged_on - timedelta(days=rng.randint(*FINISHED_STAY_DAYS[level]))]
     for earlier in reversed(path[:-1]):
         starts.insert(0, starts[0] - timedelta(days=rng.randint(*FINISHED_STAY_DAYS[earlier])))
@@ -338,6 +354,9 @@ class Person(NamedTuple):
     substances: tuple[Substance, ...] = ()
     gender: str | None = None
     restricted: bool = False
+    # A recent admission (0: today) still waiting for its primary counselor; None: an admission
+    # as long ago as is typical of the level.
+    admitted_days_ago: int | None = None
 
 
 class Discharge(NamedTuple):
@@ -346,13 +365,17 @@ class Discharge(NamedTuple):
     discharge_type: DischargeType
 
 
-# Clients in treatment now, by current level, one a line. Two await a primary counselor.
+# Clients in treatment now, by current level, one a line. Two await a primary counselor: one
+# admitted today, one yesterday.
 # fmt: off
 IN_TREATMENT = {
     Level.WM: [
         Person("José", "Núñez", None, M, "he/him", 34, "Billings", "carlos", (FEN, METH)),
         Person("Kayla", "Running Crane", None, F, "she/her", 27, "Browning", "dana", (FEN,)),
-        Person("Tyler", "Brandt", None, M, "he/him", 22, "Great Falls", None, (HER, BENZ)),
+        Person(
+            "Tyler", "Brandt", None, M, "he/him", 22, "Great Falls", None, (HER, BENZ),
+            admitted_days_ago=0,
+        ),
         Person("Marguerite", "Lévesque", "Maggie", F, "she/her", 58, "Missoula", "priya", (RX,)),
     ],
     Level.RES: [
@@ -371,7 +394,10 @@ IN_TREATMENT = {
             "Jordan", "Fairbanks", None, X, "they/them", 26, "Bozeman", "priya", (FEN, THC),
             gender="Nonbinary",
         ),
-        Person("Marcus", "Two Bulls", None, M, "he/him", 33, "Lame Deer", None, (HER,)),
+        Person(
+            "Marcus", "Two Bulls", None, M, "he/him", 33, "Lame Deer", None, (HER,),
+            admitted_days_ago=1,
+        ),
         Person("Hailey", "Nguyen", None, F, "she/her", 21, "Missoula", "dana", (FEN, METH)),
         Person("Curtis", "Peltier", None, M, "he/him", 61, "Glendive", "carlos", (ALC,)),
     ],
@@ -475,8 +501,9 @@ def load_demo_clients(staff: dict[str, User]) -> list[Client]:
     """The roster's clients, their episodes, stays and care teams; `staff` maps email to user."""
     rng = random.Random(DEMO_SEED)  # noqa: S311 (reproducible demo data, not secrets)
     today = clinic_today()
+    now = utcnow()
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-    intake = staff["intake@demo.example.org"]
+    intake = staff[INTAKE_EMAIL]
     supervisor = staff["supervisor@demo.example.org"]
     medical = staff[MEDICAL_EMAIL]
     counselors = [staff[email] for email in COUNSELORS.values()]
@@ -489,11 +516,24 @@ def load_demo_clients(staff: dict[str, User]) -> list[Client]:
         db.session.flush()
         clients.append(client)
         if level is None:
+            client.created_at = now - timedelta(hours=rng.randint(2, 120))  # screened lately
             continue
         discharged_on = today - timedelta(days=discharge.days_ago) if discharge else None
-        plan = plan_episode(rng, level, today=today, zone=zone, discharged_on=discharged_on)
+        plan = plan_episode(
+            rng,
+            level,
+            today=today,
+            now=now,
+            zone=zone,
+            discharged_on=discharged_on,
+            admitted_days_ago=person.admitted_days_ago,
+        )
+        # Entered minutes after the client arrived; the record was made during the screening.
+        entered = min(now, plan.stays[0].started_at + timedelta(minutes=rng.randint(10, 45)))
+        client.created_at = plan.stays[0].started_at - timedelta(minutes=rng.randint(20, 90))
         payer = weighted(rng, PAYERS)
         episode = Episode(
+            created_at=entered,
             client_id=client.id,
             admitted_on=plan.admitted_on,
             referral_source=weighted(rng, REFERRAL_SOURCES),
@@ -527,7 +567,7 @@ def load_demo_clients(staff: dict[str, User]) -> list[Client]:
                     approved_by_id=supervisor.id,
                 )
             )
-        assigned_at = plan.stays[0].started_at + timedelta(hours=2)
+        assigned_at = min(now, plan.stays[0].started_at + timedelta(hours=2))
         for user, team_role in _care_team(rng, person, level, primary, medical, counselors):
             db.session.add(
                 CareTeamMember(

@@ -1,11 +1,11 @@
 """The demo clinic's screening results and assessments, consistent with its episodes.
 
-Every episode entered more than a day ago has its intake instruments and a signed intake
-assessment whose ratings recommend the level the client was admitted to; clients in withdrawal
-management have a COWS every few hours, falling as withdrawal eases; longer episodes repeat the
-PHQ-9, GAD-7 and readiness ruler every two weeks, improving. Newer admissions are left for the
-counselor (their due items show), and one client's latest PHQ-9 carries a safety flag waiting to
-be acknowledged.
+Every episode with a counselor, admitted more than a day ago, has its intake instruments and a
+signed intake assessment whose ratings recommend the level the client was admitted to; clients in
+withdrawal management have a COWS every few hours, falling as withdrawal eases; longer episodes
+repeat the PHQ-9, GAD-7 and readiness ruler every two weeks, improving. Newer admissions are left
+for the counselor and the intake coordinator (their due items show), and one client's latest
+PHQ-9 carries a safety flag waiting to be acknowledged.
 """
 
 import random

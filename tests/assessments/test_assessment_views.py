@@ -20,9 +20,20 @@ from tests.assessments.helpers import assessment_post, at, instrument_post, lowe
 # user on the care team.
 TABLE = [
     ("GET", "/clients/{c}/assessments/", {"other_counselor": 404, "admin": 403, "*": 200}),
+    # The intake screening (INTAKE_INSTRUMENTS) is the intake coordinator's too while the
+    # admission is in their intake window (this one was entered today); the readiness ruler
+    # and the COWS are not.
+    *(
+        (
+            "GET",
+            f"/clients/{{c}}/assessments/instruments/{code}/new",
+            {"intake": 200, "counselor": 200, "supervisor": 200, "other_counselor": 404, "*": 403},
+        )
+        for code in ("PHQ9", "GAD7", "DAST10", "AUDITC")
+    ),
     (
         "GET",
-        "/clients/{c}/assessments/instruments/PHQ9/new",
+        "/clients/{c}/assessments/instruments/RULER/new",
         {"counselor": 200, "supervisor": 200, "other_counselor": 404, "*": 403},
     ),
     (

@@ -27,6 +27,7 @@ EXPECTED = {
     "work.supervise": {Role.SUPERVISOR},
     "work.counsel": {Role.COUNSELOR},
     "work.medical": {Role.MEDICAL},
+    "work.intake": {Role.INTAKE},
 }
 # Rules about one client record, tested against real records in tests/clients/test_access.py.
 OBJECT_RULES = {
@@ -44,6 +45,7 @@ OBJECT_RULES = {
     "instrument.cows",
     "instrument.ciwa",
     "instrument.screen",
+    "instrument.intake",
     "safety.acknowledge",
     # Tested against real records in tests/plans/test_plan_views.py.
     "plan.view",

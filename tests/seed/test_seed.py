@@ -1,6 +1,7 @@
 """`flask seed demo` and `flask seed scale`: believable, consistent data, never in production."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from clinic.auth.models import Role, User, UserRole
 from clinic.clients import access, queries
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, fold_name
+from clinic.clients.services import open_episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import clinic_today, utcnow
@@ -21,7 +23,7 @@ from clinic.plans import services as plan_services
 from clinic.plans.models import TreatmentPlan
 from clinic.plans.vocabulary import PlanStatus
 from clinic.seed import scale
-from clinic.seed.demo import COUNSELOR_EMAIL, DEMO_PASSWORD
+from clinic.seed.demo import COUNSELOR_EMAIL, DEMO_PASSWORD, INTAKE_EMAIL
 from tests.conftest import dispose, make_app
 
 
@@ -156,11 +158,43 @@ def test_seed_demo_admits_withdrawal_management_in_the_last_days(app):
         .where(LevelOfCareStay.ended_at.is_(None), LevelOfCareStay.level == Level.WM)
     ).all()
     assert admitted
-    assert all(1 <= (today - day).days <= 6 for day in admitted)
+    assert all(0 <= (today - day).days <= 6 for day in admitted)
     # Clients not yet admitted wait for intake.
     assert db.session.scalar(
         sa.select(sa.func.count()).select_from(Client).where(~Client.episodes.any())
     ) in range(1, 3)
+
+
+def test_seed_demo_enters_admissions_when_they_happened(app, client):
+    """Only the last few days' admissions are in the intake window: the intake coordinator sees
+    those and the people not in treatment, and has a worklist (docs/access-and-workflows.md §2)."""
+    assert run(app, "seed", "demo").exit_code == 0
+    now = utcnow()
+    arrivals = db.session.execute(
+        sa.select(Episode.created_at, sa.func.min(LevelOfCareStay.started_at))
+        .join(LevelOfCareStay, LevelOfCareStay.episode_id == Episode.id)
+        .group_by(Episode.id, Episode.created_at)
+    ).all()
+    for entered, arrived in arrivals:
+        assert arrived <= entered <= min(now, arrived + timedelta(hours=1))
+    intake = db.session.scalar(sa.select(User).where(User.email == INTAKE_EMAIL))
+    seen = db.session.scalars(
+        sa.select(Client.id).where(access.visible_clients(intake, clinic_today(), now))
+    ).all()
+    episodes = {client_id: open_episode(client_id) for client_id in seen}
+    in_treatment = [episode for episode in episodes.values() if episode is not None]
+    assert len(seen) - len(in_treatment) == 5  # three discharged, two screened
+    assert 2 <= len(in_treatment) <= 8  # of the 38 in treatment
+    assert all(episode.created_at >= now - access.INTAKE_WINDOW for episode in in_treatment)
+
+    login = {"email": INTAKE_EMAIL, "password": DEMO_PASSWORD}
+    assert client.post("/login", data=login).status_code == 302
+    html = client.get("/").get_data(as_text=True)
+    due = html.split('id="due-items"', 1)[1].split("</ul>", 1)[0]
+    assert "Admitted today, awaiting a primary counselor</a>: Tyler Brandt" in due
+    assert "Admitted yesterday, awaiting a primary counselor</a>: Marcus Two Bulls" in due
+    assert "Intake screening to give: PHQ-9, GAD-7, DAST-10, AUDIT-C</a>: Tyler Brandt" in due
+    assert "Draft the intake assessment</a>: Tyler Brandt" in due
 
 
 def test_seed_demo_screens_and_assesses_consistently(app):
