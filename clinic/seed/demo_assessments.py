@@ -19,8 +19,9 @@ from clinic.assessments.services import screening_sex
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import Role, User
 from clinic.clients.levels import Level
-from clinic.clients.models import Client, Episode
+from clinic.clients.models import Client, Episode, SubstanceUse
 from clinic.clients.stays import LevelOfCareStay
+from clinic.clients.vocabulary import OPIOIDS, Substance
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 
@@ -61,6 +62,11 @@ def load_demo_assessments(staff: dict[str, User], safety_counselor: User) -> Non
     now = utcnow()
     rows = db.session.execute(sa.select(Episode, Client).join(Client).order_by(Episode.id)).all()
     stays = _stays_by_episode()
+    substances: dict[int, set[Substance]] = {}
+    for episode_id, substance in db.session.execute(
+        sa.select(SubstanceUse.episode_id, SubstanceUse.substance)
+    ):
+        substances.setdefault(episode_id, set()).add(substance)
     flagged = False
     for episode, client in rows:
         history = stays[episode.id]
@@ -70,7 +76,11 @@ def load_demo_assessments(staff: dict[str, User], safety_counselor: User) -> Non
         admitted_at = history[0].started_at
         ended_at = history[-1].ended_at or now
         if history[0].level == Level.WM:
-            _cows_series(rng, client, episode, medical, history[0], now)
+            used = substances.get(episode.id, set())
+            if used & OPIOIDS or not used & {Substance.ALCOHOL}:
+                _withdrawal_series(rng, client, episode, medical, history[0], now, "COWS")
+            if Substance.ALCOHOL in used:
+                _withdrawal_series(rng, client, episode, medical, history[0], now, "CIWAAR")
         if now - admitted_at < timedelta(hours=30):
             continue  # the counselor's next job: its due item shows on the home page
         severity = SEVERITY.get(history[0].level, 0.3)
@@ -151,13 +161,16 @@ def _screen(rng, client, episode, by_id, at, severity, *, intake=True) -> list[I
     return given
 
 
-def _cows_series(rng, client, episode, medical: User, stay: LevelOfCareStay, now) -> None:
-    """A COWS every few hours of the withdrawal management stay, easing over the days."""
+def _withdrawal_series(
+    rng, client, episode, medical: User, stay: LevelOfCareStay, now, code: str
+) -> None:
+    """A COWS (opioids) or CIWA-Ar (alcohol) every few hours of the withdrawal management stay,
+    easing over the days."""
     end = stay.ended_at or now - timedelta(hours=rng.randint(1, 9))
     moment, severity = stay.started_at + timedelta(hours=1), 0.55
     while moment <= end:
-        answers = _answers(rng, instruments.INSTRUMENTS["COWS"], severity)
-        _result(client, episode, "COWS", answers, medical.id, moment)
+        answers = _answers(rng, instruments.INSTRUMENTS[code], severity)
+        _result(client, episode, code, answers, medical.id, moment)
         moment, severity = moment + COWS_EVERY, max(0.0, severity - 0.05)
 
 
