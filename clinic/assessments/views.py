@@ -119,37 +119,25 @@ def _trend_charts(results: list[InstrumentResult]) -> list:
         return (name or instruments.INSTRUMENTS[code].short_name, points)
 
     charts = []
-    cows = series("COWS")
-    if cows[1]:
-        charts.append(
-            time_chart(
-                "COWS during withdrawal management",
-                [cows],
-                y_max=48,
-                y_step=12,
-                # Whole-number bands: each is shaded up to where the next begins.
-                bands=[
-                    (band.low, min(band.high + 1, 48), band.label)
-                    for band in instruments.INSTRUMENTS["COWS"].bands
-                ],
-                timezone=timezone,
+    # The withdrawal scales, each on a time axis with its bands (whole-number bands: each is
+    # shaded up to where the next begins).
+    for code, y_step in (("COWS", 12), ("CIWAAR", 10)):
+        instrument = instruments.INSTRUMENTS[code]
+        found = series(code)
+        if found[1]:
+            top = instrument.max_total
+            charts.append(
+                time_chart(
+                    f"{instrument.short_name} during withdrawal management",
+                    [found],
+                    y_max=top,
+                    y_step=y_step,
+                    bands=[
+                        (band.low, min(band.high + 1, top), band.label) for band in instrument.bands
+                    ],
+                    timezone=timezone,
+                )
             )
-        )
-    ciwa = series("CIWAAR")
-    if ciwa[1]:
-        charts.append(
-            time_chart(
-                "CIWA-Ar during withdrawal management",
-                [ciwa],
-                y_max=67,
-                y_step=10,
-                bands=[
-                    (band.low, min(band.high + 1, 67), band.label)
-                    for band in instruments.INSTRUMENTS["CIWAAR"].bands
-                ],
-                timezone=timezone,
-            )
-        )
     mood = [series("PHQ9"), series("GAD7")]
     if any(points for _name, points in mood):
         charts.append(

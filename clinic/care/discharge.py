@@ -10,7 +10,7 @@ from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.auth.models import User
 from clinic.care import transitions
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
-from clinic.care.requests import TransitionError, decide_while_pending
+from clinic.care.requests import TransitionError, decide_while_pending, decline_request
 from clinic.clients.models import Episode
 from clinic.clients.stays import StayEnd, open_stay
 from clinic.clients.vocabulary import DischargeType
@@ -162,16 +162,11 @@ def approve_discharge(row: DischargeRequest, note: str | None, *, actor: User) -
 
 def decline_discharge(row: DischargeRequest, note: str | None, *, actor: User) -> None:
     """A supervisor declines, saying why: the episode stays open."""
-    if not can(actor, "transition.decide", row):
-        raise TransitionError("Discharges are declined by a supervisor.")
-    note = clean_text(note)
-    if not note:
-        raise TransitionError("Say why the discharge is declined.", "note")
-    decide_while_pending(
+    decline_request(
         row,
-        status=RequestStatus.DECLINED,
-        decided_by_id=actor.id,
-        decided_at=utcnow(),
-        decision_note=note,
+        note,
+        actor=actor,
+        refused="Discharges are declined by a supervisor.",
+        ask_why="Say why the discharge is declined.",
     )
     audit.record(DISCHARGE_DECLINED, target=row, client_id=row.client_id, user=actor)

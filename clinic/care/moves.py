@@ -16,7 +16,12 @@ from clinic.care import transitions
 from clinic.care.census import beds_used, capacity
 from clinic.care.discharge import pending_discharge
 from clinic.care.models import BedCapacity, RequestStatus, TransitionRequest
-from clinic.care.requests import NO_OPEN_STAY, TransitionError, decide_while_pending
+from clinic.care.requests import (
+    NO_OPEN_STAY,
+    TransitionError,
+    decide_while_pending,
+    decline_request,
+)
 from clinic.clients.levels import Level
 from clinic.clients.models import Episode
 from clinic.clients.stays import LevelCorrection, LevelOfCareStay, StayReason, open_stay
@@ -228,17 +233,12 @@ def approve(request_row: TransitionRequest, note: str | None, *, actor: User) ->
 
 def decline(request_row: TransitionRequest, note: str | None, *, actor: User) -> None:
     """A supervisor declines, saying why: the client stays where they are."""
-    if not can(actor, "transition.decide", request_row):
-        raise TransitionError("Moves are declined by a supervisor.")
-    note = clean_text(note)
-    if not note:
-        raise TransitionError("Say why the move is declined.", "note")
-    decide_while_pending(
+    decline_request(
         request_row,
-        status=RequestStatus.DECLINED,
-        decided_by_id=actor.id,
-        decided_at=utcnow(),
-        decision_note=note,
+        note,
+        actor=actor,
+        refused="Moves are declined by a supervisor.",
+        ask_why="Say why the move is declined.",
     )
     audit.record(
         TRANSITION_DECLINED, target=request_row, client_id=request_row.client_id, user=actor

@@ -7,7 +7,10 @@ request, racing or replayed, exactly one changes a row and the other is told.
 import sqlalchemy as sa
 
 from clinic.care.models import RequestStatus
+from clinic.core.clock import utcnow
 from clinic.core.errors import RuleError
+from clinic.core.permissions import can
+from clinic.core.text import clean_text
 from clinic.extensions import db
 
 
@@ -31,3 +34,21 @@ def decide_while_pending(row, *also, **values) -> None:
     if done.rowcount != 1:
         raise TransitionError("This request was decided a moment ago: reload the page.")
     db.session.expire(row)
+
+
+def decline_request(row, note: str | None, *, actor, refused: str, ask_why: str) -> str:
+    """A supervisor declines a waiting move or discharge, saying why (`ask_why` when they did
+    not); `refused` when the policy does not let `actor` decide. Returns the note."""
+    if not can(actor, "transition.decide", row):
+        raise TransitionError(refused)
+    note = clean_text(note)
+    if not note:
+        raise TransitionError(ask_why, "note")
+    decide_while_pending(
+        row,
+        status=RequestStatus.DECLINED,
+        decided_by_id=actor.id,
+        decided_at=utcnow(),
+        decision_note=note,
+    )
+    return note
