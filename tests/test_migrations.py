@@ -84,6 +84,51 @@ def test_episode_copies_are_filled_in_for_existing_episodes(fresh_database_url):
     assert tuple(copies) == ("RES", 1)
 
 
+def test_the_name_words_of_existing_clients_are_filled_in(fresh_database_url):
+    """Migration 20261201_2323 gives the clients already there their name words, as the
+    application would (clinic.clients.models.name_words), so that searching by any word of a
+    compound surname finds them too."""
+    from clinic.clients.models import name_words
+
+    assert flask_db(fresh_database_url, "upgrade", "0008").returncode == 0
+    people = {
+        1: ("Zoë", "O'Connor-Nguyễn", "Zee"),
+        2: ("Ana María", "de la Cruz", None),
+        3: ("J.", "St. John", None),
+    }
+    engine = sa.create_engine(fresh_database_url)
+    try:
+        with engine.begin() as connection:
+            for client_id, (first, last, preferred) in people.items():
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO clients (id, mrn, legal_first_name, legal_last_name,"
+                        " preferred_name, date_of_birth, sex_at_birth, restricted, search_name,"
+                        " search_name_reversed, created_at, version) VALUES (:id, :mrn, :first,"
+                        " :last, :preferred, '1990-01-01', 'female', FALSE, 'x', 'x',"
+                        " '2026-01-01 00:00:00', 1)"
+                    ),
+                    {
+                        "id": client_id,
+                        "mrn": f"{client_id:09d}",
+                        "first": first,
+                        "last": last,
+                        "preferred": preferred,
+                    },
+                )
+        upgrade = flask_db(fresh_database_url, "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT client_id, word FROM client_name_words").all()
+    finally:
+        engine.dispose()
+    found: dict[int, set[str]] = {}
+    for client_id, word in rows:
+        found.setdefault(client_id, set()).add(word)
+    assert found == {client_id: name_words(*names) for client_id, names in people.items()}
+    assert found[1] == {"zoe", "zee", "oconnor", "connor", "nguyen"}
+
+
 # Every trigger the database must hold at head, per dialect, with the migration that made it.
 # SQLite drops a table's triggers with the table, so a later batch rebuild of one of these tables
 # (Alembic's way of altering a column on SQLite) would drop them silently: this list fails first.

@@ -9,7 +9,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+)
 
 from clinic.clients.levels import level_choices
 from clinic.clients.vocabulary import (
@@ -55,15 +62,33 @@ class ClientSearchForm(FlaskForm):
     sort = SelectField("Sort by", choices=choices(SORT_CHOICES), validators=[Optional()])
 
 
+class NameForTheSearch:
+    """A name is needed: the duplicate check never runs on a date of birth alone."""
+
+    field_flags = {"required": True}  # noqa: RUF012 (WTForms reads it from the class)
+
+    def __call__(self, form, field) -> None:
+        if field.data and field.data.strip():
+            return
+        if form.dob.raw_data and form.dob.raw_data[0].strip():
+            raise StopValidation("Enter a name too: a date of birth alone is not searched.")
+        raise StopValidation("This field is required.")
+
+
 class IntakeSearchForm(FlaskForm):
-    """Step one of intake: look for the person before creating a record."""
+    """Step one of intake: look for the person before creating a record, by name and, when it is
+    known, date of birth."""
 
     class Meta:
         csrf = False
 
-    first = StringField("Legal first name", validators=[DataRequired(), Length(max=80)])
-    last = StringField("Legal last name", validators=[DataRequired(), Length(max=80)])
-    dob = DateField("Date of birth", validators=[InputRequired(), PlausibleBirthDate()])
+    first = StringField("Legal first name", validators=[NameForTheSearch(), Length(max=80)])
+    last = StringField("Legal last name", validators=[NameForTheSearch(), Length(max=80)])
+    dob = DateField(
+        "Date of birth",
+        validators=[Optional(), PlausibleBirthDate()],
+        description="If known: without it only names are compared.",
+    )
 
 
 class ClientFields:

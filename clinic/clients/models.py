@@ -1,5 +1,6 @@
 """Clients, their admissions (episodes), care teams and emergency access grants."""
 
+import re
 import secrets
 import unicodedata
 from datetime import date, datetime
@@ -21,13 +22,46 @@ from clinic.core.clock import utcnow
 from clinic.core.db import UTCDateTime, enum_column_type, partial_index, partial_unique_index
 from clinic.extensions import db
 
+# Straight and typographic apostrophes (right and left quotation marks, modifier letters).
+APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4"
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]+")
+# Anything but a letter, a digit or an apostrophe separates words: spaces, hyphens, dots, commas.
+_SEPARATOR = re.compile(f"[^\\w{APOSTROPHES}]+|_+")
+WORD_LENGTH = 200  # client_name_words.word: an 80-character name part folds to at most this
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
 
 def fold_name(*parts: str | None) -> str:
-    """A name reduced for searching and duplicate checks: no accents, case or extra spaces."""
-    text = " ".join(part for part in parts if part)
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.casefold().replace("-", " ").replace("'", "").split())
+    """A name reduced for sorting and duplicate checks: no accents, case or extra spaces."""
+    plain = _fold(" ".join(part for part in parts if part))
+    return " ".join(plain.replace("-", " ").replace("'", "").split())
+
+
+def name_words(*parts: str | None) -> set[str]:
+    """The words a client is found by: each word of each name, folded like fold_name and split at
+    spaces, hyphens and other punctuation. A word with apostrophes gives its pieces and the whole
+    ("O'Connor-Nguyễn": "connor", "oconnor", "nguyen"). A one-letter piece ("o") is left out,
+    the whole word starts with it, so a prefix search finds the same clients; a one-letter name
+    standing alone (an initial) is kept."""
+    words = set()
+    for part in parts:
+        for token in _SEPARATOR.split(_fold(part or "")):
+            pieces = [piece for piece in _APOSTROPHE.split(token) if piece]
+            if pieces:
+                words.add("".join(pieces))
+                words.update(piece for piece in pieces if len(piece) > 1)
+    return {word[:WORD_LENGTH] for word in words}
+
+
+def search_terms(text: str | None) -> list[str]:
+    """What a search matches name words against: the folded words of the text, apostrophes
+    dropped ("o'connor" finds "oconnor"), separators as in name_words."""
+    joined = _APOSTROPHE.sub("", _fold(text or ""))
+    return sorted({term[:WORD_LENGTH] for term in _SEPARATOR.split(joined) if term})
 
 
 def display_name(preferred: str | None, first: str, last: str) -> str:
@@ -79,7 +113,8 @@ class Client(db.Model):
     # Restricted records (staff, public figures...) are seen by their care team and supervisors
     # only: no intake access, no emergency access, no details in duplicate checks.
     restricted: Mapped[bool] = mapped_column(default=False)
-    # Folded "last first" and "first last" forms, for indexed searching and duplicate checks.
+    # Folded "last first" and "first last" forms, for sorting and duplicate checks. Searches by
+    # name go through client_name_words (any word of any name, not only the first).
     search_name: Mapped[str] = mapped_column(sa.String(200), index=True)
     search_name_reversed: Mapped[str] = mapped_column(sa.String(200), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -89,17 +124,31 @@ class Client(db.Model):
     episodes: Mapped[list["Episode"]] = relationship(
         back_populates="client", order_by="Episode.admitted_on.desc()", lazy="raise"
     )
+    # Loaded only when a name changes (the validator below compares the words); never read by
+    # lists, which search client_name_words in SQL.
+    name_words: Mapped[list["ClientNameWord"]] = relationship(
+        cascade="all, delete-orphan", lazy="select"
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (sa.Index("ix_clients_dob_name", "date_of_birth", "search_name"),)
 
-    @validates("legal_first_name", "legal_last_name")
-    def _refresh_search_names(self, key: str, value: str) -> str:
+    @validates("legal_first_name", "legal_last_name", "preferred_name")
+    def _refresh_search_names(self, key: str, value: str | None) -> str | None:
         first = value if key == "legal_first_name" else self.legal_first_name
         last = value if key == "legal_last_name" else self.legal_last_name
+        preferred = value if key == "preferred_name" else self.preferred_name
         self.search_name = fold_name(last, first)
         self.search_name_reversed = fold_name(first, last)
+        self._refresh_name_words(name_words(first, last, preferred))
         return value
+
+    def _refresh_name_words(self, wanted: set[str]) -> None:
+        # Rows whose word stays are kept, so that an unchanged word is neither deleted nor
+        # inserted again (its primary key is the client and the word).
+        kept = [row for row in self.name_words if row.word in wanted]
+        have = {row.word for row in kept}
+        self.name_words = kept + [ClientNameWord(word=word) for word in sorted(wanted - have)]
 
     @property
     def display_name(self) -> str:
@@ -112,6 +161,24 @@ class Client(db.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ClientNameWord(db.Model):
+    """One word of a client's legal or preferred names (see name_words), so that a search by
+    any word of a compound or double surname ("nguyen", "connor") is a range on one index.
+
+    Kept by the ORM (Client's validator) rather than by triggers: the words are folded like
+    fold_name (accents, Unicode case), which neither SQLite nor PostgreSQL without extensions
+    can do in SQL. Code that writes names with Core statements writes the words too (the scale
+    seed does); migration 20261201_2323 filled them in for the clients already there."""
+
+    __tablename__ = "client_name_words"
+
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), primary_key=True)
+    word: Mapped[str] = mapped_column(sa.String(WORD_LENGTH), primary_key=True)
+
+    # The search: word ranges, answered from the index alone (it holds the client id).
+    __table_args__ = (sa.Index("ix_client_name_words_word", "word", "client_id"),)
 
 
 class Episode(db.Model):

@@ -8,7 +8,14 @@ from sqlalchemy.orm import aliased, joinedload
 
 from clinic.auth.models import User
 from clinic.clients.levels import BY_INTENSITY, Level
-from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode, SubstanceUse
+from clinic.clients.models import (
+    CareTeamMember,
+    Client,
+    ClientNameWord,
+    EmergencyAccess,
+    Episode,
+    SubstanceUse,
+)
 from clinic.clients.stays import LevelCorrection, LevelOfCareStay
 from clinic.extensions import db
 
@@ -67,6 +74,14 @@ def name_prefix(column, prefix: str):
     if ord(prefix[-1]) < 0x10FFFF:
         conditions.append(column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
     return sa.and_(*conditions)
+
+
+def name_word_prefix(term: str):
+    """The client has a name word starting with `term` (a search term, see search_terms): a
+    range on the word index, read once for the whole query."""
+    return Client.id.in_(
+        sa.select(ClientNameWord.client_id).where(name_prefix(ClientNameWord.word, term))
+    )
 
 
 LEVEL_ORDER = sa.case(

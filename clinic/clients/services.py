@@ -4,7 +4,7 @@ Every function adds to the caller's transaction and audits what it did; the call
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
 import sqlalchemy as sa
@@ -17,11 +17,14 @@ from clinic.clients.levels import Level
 from clinic.clients.models import (
     CareTeamMember,
     Client,
+    ClientNameWord,
     EmergencyAccess,
     Episode,
     SubstanceUse,
     fold_name,
     generate_mrn,
+    name_words,
+    search_terms,
 )
 from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import TeamRole
@@ -83,10 +86,23 @@ class PossibleDuplicate:
     last_admitted_on: date | None
     in_treatment: bool = False
     last_discharged_on: date | None = None
+    # How the birth date on record differs from the one searched for: None when it is the
+    # same, "one day off" or "day and month swapped"; never shown for a search by name alone.
+    birth_date_note: str | None = None
 
     @property
     def restricted(self) -> bool:
         return self.client.restricted
+
+
+# Words of a surname that many unrelated surnames share ("de la Cruz", "de Jesús"): sharing one
+# of them is not sharing a surname.
+SURNAME_PARTICLES = frozenset(
+    {"al", "bin", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el"}
+    | {"la", "las", "le", "los", "san", "st", "van", "von", "y"}
+)
+# A check by name alone lists at most this many records (the date of birth narrows it).
+NAME_ONLY_LIMIT = 25
 
 
 def _names_alike(a: str, b: str) -> bool:
@@ -95,11 +111,47 @@ def _names_alike(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
-def possible_duplicates(first: str, last: str, date_of_birth: date) -> list[PossibleDuplicate]:
-    """Clients with this date of birth and a similar name (case, accents, spacing and order
-    ignored, small misspellings allowed). Searches every client: a duplicate outside the
-    user's access is still a duplicate, and is shown with the minimum needed to recognise it."""
-    wanted = fold_name(last, first)
+def _surname_words(last: str | None) -> set[str]:
+    return set(search_terms(last)) - SURNAME_PARTICLES
+
+
+def _first_names_alike(typed: str, client: Client) -> bool:
+    wanted = fold_name(typed)
+    for known in (client.legal_first_name, client.preferred_name):
+        folded = fold_name(known)
+        if folded and (set(wanted.split()) & set(folded.split()) or _names_alike(wanted, folded)):
+            return True
+    return False
+
+
+def _same_person_by_name(first: str, last: str, client: Client) -> bool:
+    """A similar full name (case, accents, spacing and order ignored, small misspellings
+    allowed), or a surname sharing a word with the client's (one of a compound or double
+    surname: "Nguyen" and "O'Connor-Nguyễn") and a first name alike (legal or preferred)."""
+    if _names_alike(fold_name(last, first), client.search_name):
+        return True
+    shared = _surname_words(last) & name_words(client.legal_last_name)
+    return bool(shared) and _first_names_alike(first, client)
+
+
+def birth_dates_near(born: date) -> dict[date, str | None]:
+    """The birth dates a mistyped one may stand for, with how each differs: the date itself, the
+    day before and after, and the day and month swapped when that is a date."""
+    dates: dict[date, str | None] = {
+        born - timedelta(days=1): "one day off",
+        born + timedelta(days=1): "one day off",
+    }
+    try:
+        swapped = born.replace(month=born.day, day=born.month)
+    except ValueError:
+        swapped = born
+    if swapped != born:
+        dates[swapped] = "day and month swapped"
+    dates[born] = None
+    return dates
+
+
+def _duplicate_rows(condition, limit: int | None = None) -> list:
     last_admission = (
         sa.select(sa.func.max(Episode.admitted_on))
         .where(Episode.client_id == Client.id)
@@ -115,16 +167,51 @@ def possible_duplicates(first: str, last: str, date_of_birth: date) -> list[Poss
         .where(Episode.client_id == Client.id)
         .scalar_subquery()
     )
-    rows = db.session.execute(
+    query = (
         sa.select(Client, last_admission, in_treatment, last_discharge)
-        .where(Client.date_of_birth == date_of_birth)
-        .order_by(Client.search_name)
-    ).all()
+        .where(condition)
+        .order_by(Client.search_name, Client.id)
+    )
+    return db.session.execute(query.limit(limit) if limit else query).all()
+
+
+def possible_duplicates(first: str, last: str, date_of_birth: date) -> list[PossibleDuplicate]:
+    """Clients born on this date, a day before or after, or with day and month swapped, whose
+    name is alike (see _same_person_by_name). Searches every client: a duplicate outside the
+    user's access is still a duplicate, and is shown with the minimum needed to recognise it."""
+    dates = birth_dates_near(date_of_birth)
+    rows = _duplicate_rows(Client.date_of_birth.in_(sorted(dates)))
     return [
-        PossibleDuplicate(client, admitted, bool(treated), discharged)
+        PossibleDuplicate(client, admitted, bool(treated), discharged, dates[client.date_of_birth])
         for client, admitted, treated, discharged in rows
-        if _names_alike(wanted, client.search_name)
+        if _same_person_by_name(first, last, client)
     ]
+
+
+def _having_a_word(words) -> sa.ColumnElement[bool]:
+    return Client.id.in_(
+        sa.select(ClientNameWord.client_id).where(ClientNameWord.word.in_(sorted(words)))
+    )
+
+
+def possible_duplicates_by_name(first: str, last: str) -> tuple[list[PossibleDuplicate], bool]:
+    """The duplicate check without a date of birth: clients with a word of this surname and a
+    word of this first name among their names (legal or preferred), then alike as in
+    possible_duplicates; at most NAME_ONLY_LIMIT, and whether there were more. Two lookups on
+    the name-word index; a misspelt name is found only with the date of birth."""
+    surname = _surname_words(last) or set(search_terms(last))
+    given = set(search_terms(first))
+    if not (surname and given):
+        return [], False
+    rows = _duplicate_rows(
+        sa.and_(_having_a_word(surname), _having_a_word(given)), limit=NAME_ONLY_LIMIT + 1
+    )
+    matches = [
+        PossibleDuplicate(client, admitted, bool(treated), discharged)
+        for client, admitted, treated, discharged in rows[:NAME_ONLY_LIMIT]
+        if _same_person_by_name(first, last, client)
+    ]
+    return matches, len(rows) > NAME_ONLY_LIMIT
 
 
 # --- Client records ---------------------------------------------------------------------------
@@ -156,8 +243,8 @@ def create_client(details: dict, *, confirmed_not_duplicate: bool, actor: User) 
     )
     if duplicates and not confirmed_not_duplicate:
         raise ClientError(
-            "A record with this date of birth and a similar name exists. Check the possible "
-            "matches; create a new record only if this is a different person.",
+            "A record with this or a close date of birth and a similar name exists. Check the "
+            "possible matches; create a new record only if this is a different person.",
             "confirm_not_duplicate",
         )
     client = Client(created_by_id=actor.id, **_clean(details))

@@ -21,7 +21,7 @@ from clinic.clients.forms import (
     NewClientForm,
 )
 from clinic.clients.levels import Level
-from clinic.clients.models import CareTeamMember, Client, fold_name
+from clinic.clients.models import CareTeamMember, Client, search_terms
 from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today, local_time
@@ -85,15 +85,13 @@ def _client_filters(form: ClientSearchForm) -> list:
     if text.isdigit():
         filters.append(queries.name_prefix(Client.mrn, text))
     elif text:
-        folded = fold_name(text.replace(",", " "))
-        filters.append(
-            sa.or_(
-                queries.name_prefix(Client.search_name, folded),
-                queries.name_prefix(Client.search_name_reversed, folded),
-            )
-            if folded
-            else sa.false()  # only punctuation: no name matches it
-        )
+        # Every word typed starts a word of the client's names, in any order ("smith, ana",
+        # "nguyen" for O'Connor-Nguyễn).
+        terms = search_terms(text)
+        if terms:
+            filters.extend(queries.name_word_prefix(term) for term in terms)
+        else:
+            filters.append(sa.false())  # only punctuation: no name matches it
     if form.dob.data:
         filters.append(Client.date_of_birth == form.dob.data)
     return filters
@@ -119,15 +117,22 @@ def new():
     search = IntakeSearchForm(request.args)
     form = NewClientForm()
     duplicates = None
+    by_name_only = more_by_name = False
     if request.method == "GET" and request.args:
         if search.validate():
-            duplicates = services.possible_duplicates(
-                search.first.data, search.last.data, search.dob.data
-            )
+            by_name_only = not search.dob.data
+            if by_name_only:
+                duplicates, more_by_name = services.possible_duplicates_by_name(
+                    search.first.data, search.last.data
+                )
+            else:
+                duplicates = services.possible_duplicates(
+                    search.first.data, search.last.data, search.dob.data
+                )
             form.legal_first_name.data = search.first.data.strip()
             form.legal_last_name.data = search.last.data.strip()
             form.date_of_birth.data = search.dob.data
-            _audit_duplicate_check(duplicates)
+            _audit_duplicate_check(duplicates, by_name_only=by_name_only)
     elif form.validate_on_submit():
         duplicates = services.possible_duplicates(
             form.legal_first_name.data, form.legal_last_name.data, form.date_of_birth.data
@@ -155,17 +160,20 @@ def new():
             search=search,
             form=form,
             duplicates=duplicates,
+            by_name_only=by_name_only,
+            more_by_name=more_by_name,
             openable=openable,
         )
     )
 
 
-def _audit_duplicate_check(duplicates) -> None:
-    # Showing possible matches shows clients: record which.
+def _audit_duplicate_check(duplicates, *, by_name_only: bool = False) -> None:
+    # Showing possible matches shows clients: record which, and whether by name alone.
     if duplicates:
+        filters = ["intake", "name_only"] if by_name_only else ["intake"]
         audit.record(
             services.CLIENTS_LISTED,
-            detail={"client_ids": [match.client.id for match in duplicates], "filters": ["intake"]},
+            detail={"client_ids": [match.client.id for match in duplicates], "filters": filters},
         )
 
 

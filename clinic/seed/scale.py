@@ -21,7 +21,15 @@ from werkzeug.security import generate_password_hash
 
 from clinic.auth.models import DEFAULT_PASSWORD_METHOD, Role, User, UserRole
 from clinic.clients.levels import Level
-from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse, fold_name
+from clinic.clients.models import (
+    CareTeamMember,
+    Client,
+    ClientNameWord,
+    Episode,
+    SubstanceUse,
+    fold_name,
+    name_words,
+)
 from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import DischargeType, SexAtBirth, Substance, TeamRole
 from clinic.core.clock import clinic_today, utcnow
@@ -322,6 +330,15 @@ def _insert_clients(
             drafts.append(_draft(rng, index, earlier_level, earlier_end, today, zone, staff, None))
 
     client_ids = _insert(Client, clients, counts, returning=True)
+    # Core inserts skip Client's validator, which keeps the words in step: write them here.
+    words = [
+        {"client_id": client_id, "word": word}
+        for client_id, row in zip(client_ids, clients, strict=True)
+        for word in sorted(
+            name_words(row["legal_first_name"], row["legal_last_name"], row["preferred_name"])
+        )
+    ]
+    _insert(ClientNameWord, words, counts)
     episode_ids = _insert(
         Episode,
         [

@@ -1,6 +1,7 @@
 """The client list, the chart and the home caseload: access, audit, escaping, bounded queries."""
 
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from clinic.clients.levels import Level
 from clinic.core.audit import AuditEvent
 from clinic.core.clock import clinic_today
 from clinic.extensions import db
+from tests.forms import rendered_form
 
 NASTY_NAMES = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "{{7*7}}"]
 
@@ -132,6 +134,84 @@ def test_search_filter_and_sort(client, login_as, roster, query, expected):
     assert names_in(response.get_data(as_text=True)) == expected
 
 
+def list_search(client, q: str) -> list[str]:
+    """The client list's search form as rendered, with `q` typed in, sent: the names shown."""
+    sent = rendered_form(client.get("/clients/").get_data(as_text=True), "client-search")
+    sent["q"] = q
+    response = client.get("/clients/", query_string=sent)
+    assert response.status_code == 200
+    return [unescape(name) for name in names_in(response.get_data(as_text=True))]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "nguyen",
+        "connor",
+        "Connor",
+        "o'connor",
+        "O\u2019Connor",  # a typographic apostrophe
+        "oconnor",
+        "nguy",
+        "zoe nguyen",
+        "Nguyen, Zoe",
+        "zee",
+        "conn zo",
+    ],
+)
+def test_any_word_of_a_compound_surname_finds_the_client(client, login_as, clients, q):
+    clients.make("Zoë", "O'Connor-Nguyễn", preferred_name="Zee")
+    clients.make("Connie", "Smith")
+    clients.make("Ana", "Nguyen-Tran")
+    login_as("supervisor")
+    found = list_search(client, q)
+    assert "Zee O'Connor-Nguyễn" in found
+    assert "Connie Smith" not in found
+
+
+def test_a_word_search_finds_every_client_with_the_word_once(client, login_as, clients):
+    for first, last in [("Zoë", "O'Connor-Nguyễn"), ("Ana", "Nguyen-Tran"), ("Bao", "Nguyen")]:
+        clients.make(first, last)
+    clients.make("Nguyen", "Ho")  # a first name
+    clients.make("Ana", "Smith")
+    login_as("supervisor")
+    assert list_search(client, "nguyen") == [  # by last name, then first
+        "Nguyen Ho",
+        "Bao Nguyen",
+        "Ana Nguyen-Tran",
+        "Zoë O'Connor-Nguyễn",
+    ]
+
+
+def test_a_renamed_client_is_found_by_the_new_name_only(client, login, users, clients):
+    from clinic.clients.models import ClientNameWord
+
+    counselor = users.make()
+    record = clients.make("Ann", "Lee")
+    clients.admit(record, counselor=counselor)
+    login(counselor)
+    url = f"/clients/{record.id}/edit"
+    sent = rendered_form(client.get(url).get_data(as_text=True), "client-form")
+    # First and last swapped: the same words, each kept rather than deleted and added again.
+    sent["legal_first_name"], sent["legal_last_name"] = "Lee", "Ann"
+    assert client.post(url, data=sent).status_code == 302
+    sent = rendered_form(client.get(url).get_data(as_text=True), "client-form")
+    sent["legal_last_name"], sent["preferred_name"] = "Ann-Okafor", "Lia"
+    assert client.post(url, data=sent).status_code == 302
+    assert list_search(client, "okafor") == ["Lia Ann-Okafor"]
+    assert list_search(client, "lia") == ["Lia Ann-Okafor"]
+    sent = rendered_form(client.get(url).get_data(as_text=True), "client-form")
+    sent["legal_last_name"], sent["preferred_name"] = "Okafor", ""
+    assert client.post(url, data=sent).status_code == 302
+    assert list_search(client, "ann") == []
+    assert list_search(client, "lia") == []
+    assert list_search(client, "okafor") == ["Lee Okafor"]
+    words = db.session.scalars(
+        sa.select(ClientNameWord.word).where(ClientNameWord.client_id == record.id)
+    ).all()
+    assert sorted(words) == ["lee", "okafor"]
+
+
 def test_search_by_record_number_and_counselor(client, login_as, roster):
     counselor, made = roster
     login_as("supervisor")
@@ -163,7 +243,18 @@ def make_caseload(users, clients, counselor, count: int) -> None:
         )
 
 
-@pytest.mark.parametrize("page", ["/", "/clients/", "/clients/?q=bulk&sort=level", "chart"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/",
+        "/clients/",
+        "/clients/?q=bulk&sort=level",
+        "/clients/?q=person bulk",
+        "/clients/new?first=Bulk1&last=Person",
+        "/clients/new?first=Bulk1&last=Person&dob=1990-05-17",
+        "chart",
+    ],
+)
 def test_pages_run_the_same_number_of_queries_for_10_and_200_clients(
     client, users, clients, login, count_queries, page
 ):

@@ -9,6 +9,7 @@ from clinic.clients.models import Client, Episode
 from clinic.clients.services import possible_duplicates
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
+from tests.forms import rendered_form
 
 NEW_CLIENT = {
     "legal_first_name": "José",
@@ -39,8 +40,119 @@ def test_a_similar_name_with_the_same_birth_date_is_a_possible_duplicate(clients
 
 def test_a_different_birth_date_or_name_is_not_a_duplicate(clients):
     clients.make("José", "Núñez", date_of_birth=date(1988, 2, 29))
-    assert possible_duplicates("José", "Núñez", date(1988, 3, 1)) == []
+    assert possible_duplicates("José", "Núñez", date(1988, 3, 2)) == []  # two days off
     assert possible_duplicates("Maria", "Lopez", date(1988, 2, 29)) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "note"),
+    [
+        (date(1988, 3, 1), "one day off"),  # the day after a leap day
+        (date(1988, 2, 28), "one day off"),
+    ],
+)
+def test_a_birth_date_one_day_off_is_a_possible_duplicate(clients, typed, note):
+    existing = clients.make("José", "Núñez", date_of_birth=date(1988, 2, 29))
+    [match] = possible_duplicates("Jose", "Nunez", typed)
+    assert (match.client.id, match.birth_date_note) == (existing.id, note)
+
+
+def test_a_birth_date_with_day_and_month_swapped_is_a_possible_duplicate(clients):
+    existing = clients.make("Ana", "Smith", date_of_birth=date(1990, 3, 4))
+    [match] = possible_duplicates("Ana", "Smith", date(1990, 4, 3))
+    assert (match.client.id, match.birth_date_note) == (existing.id, "day and month swapped")
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("Zoe", "Nguyen"), ("Zoë", "Connor"), ("zoe", "O'Connor"), ("Zoey", "Nguyen-Tran")],
+)
+def test_one_word_of_a_compound_surname_with_a_first_name_alike_is_a_duplicate(
+    clients, first, last
+):
+    existing = clients.make("Zoë", "O'Connor-Nguyễn", date_of_birth=date(1990, 3, 4))
+    matches = possible_duplicates(first, last, date(1990, 3, 4))
+    assert [match.client.id for match in matches] == [existing.id]
+
+
+def test_twins_sharing_a_surname_are_not_duplicates_nor_is_a_shared_particle(clients):
+    clients.make("Ana", "Smith", date_of_birth=date(1990, 3, 4))
+    clients.make("Maria", "de la Cruz", date_of_birth=date(1990, 3, 4))
+    assert possible_duplicates("Eve", "Smith", date(1990, 3, 4)) == []
+    assert possible_duplicates("Maria", "de Jesús", date(1990, 3, 4)) == []
+
+
+def intake_search(client, **typed) -> str:
+    """The intake page's search form as rendered, filled in as typed and sent."""
+    sent = rendered_form(client.get("/clients/new").get_data(as_text=True), "intake-search")
+    for name, value in typed.items():
+        sent[name] = value
+    response = client.get("/clients/new", query_string=sent)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_intake_search_finds_a_birth_date_one_day_off_and_says_so(client, login_as, clients):
+    clients.make("Zoë", "O'Connor-Nguyễn", date_of_birth=date(1990, 3, 4))
+    login_as("intake")
+    html = intake_search(client, first="Zoe", last="Nguyen", dob="1990-03-05")
+    assert "Zoë O&#39;Connor-Nguyễn" in html
+    assert "born 1990-03-04" in html
+    assert "one day off" in html
+    assert 'name="confirm_not_duplicate"' in html
+
+
+def test_the_intake_search_runs_on_a_name_alone_and_shows_less(client, login_as, clients, users):
+    visible = clients.make("Zoë", "O'Connor-Nguyễn", date_of_birth=date(1990, 3, 4))
+    hidden = clients.make("Zoe", "Nguyen", date_of_birth=date(1971, 8, 9))
+    clients.admit(hidden, admitted_on=date(2025, 6, 1))  # long in treatment: not the intake's
+    secret = clients.make("Zoe", "Nguyen", date_of_birth=date(1982, 1, 2), restricted=True)
+    clients.make("Zoe", "Smith")  # another surname
+    login_as("intake")
+    page = intake_search(client, first="zoe", last="nguyen")
+    html = page.split('id="possible-duplicates"', 1)[1].split("</ul>", 1)[0]
+    assert "no date of birth given" in html
+    assert html.count("<li>") == 3
+    assert visible.mrn in html
+    assert hidden.mrn in html
+    assert secret.mrn not in html
+    assert "in treatment now" in html
+    assert "not in treatment" in html
+    assert "born 1990-03-04" in html  # a record the intake coordinator may open
+    assert "1971-08-09" not in html  # one they may not: no birth date
+    assert "1982-01-02" not in html
+    assert "A restricted record: ask a supervisor" in html
+    assert "last admitted" not in html
+    assert 'value="zoe"' in page  # the create form is prefilled with the name
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "clients.listed")
+    ).all()[-1]
+    assert sorted(event.detail["client_ids"]) == sorted([visible.id, hidden.id, secret.id])
+    assert event.detail["filters"] == ["intake", "name_only"]
+
+
+def test_a_name_alone_that_matches_nobody_says_what_was_compared(client, login_as, clients):
+    clients.make("Zoe", "Smith")
+    login_as("intake")
+    html = intake_search(client, first="Zoe", last="Nguyen")
+    assert "No existing record with this name" in html
+    assert 'id="possible-duplicates"' not in html
+
+
+def test_a_birth_date_alone_is_never_searched(client, login_as, clients):
+    clients.make("Ana", "Smith", date_of_birth=date(1990, 3, 4))
+    login_as("intake")
+    html = intake_search(client, dob="1990-03-04")
+    assert "Enter a name too: a date of birth alone is not searched." in html
+    assert 'id="first-errors"' in html
+    assert 'id="last-errors"' in html
+    assert "Ana Smith" not in html
+    assert 'id="possible-duplicates"' not in html
+    assert 'id="no-duplicates"' not in html
+    assert 'value="1990-03-04"' in html  # what was typed is kept
+    assert not db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "clients.listed")
+    ).all()
 
 
 def test_the_intake_search_shows_matches_and_prefills_the_form(client, login_as, clients):

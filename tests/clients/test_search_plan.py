@@ -61,3 +61,33 @@ def test_the_caseload_report_reads_one_index_and_no_history(clients):
     assert "ix_episodes_open_caseload" in text
     assert "level_of_care_stays" not in text
     assert "care_team_members" not in text
+
+
+def test_a_name_word_search_uses_the_word_index(clients):
+    clients.make("Zoë", "O'Connor-Nguyễn")
+    query = queries.client_rows().where(queries.name_word_prefix("nguyen"))
+    text = plan(query)
+    assert "USING COVERING INDEX ix_client_name_words_word (word>? AND word<?)" in text
+    assert "SCAN clients" not in text
+    assert "SCAN client_name_words" not in text
+
+
+@pytest.mark.parametrize("sort", sorted(queries.SORTS))
+def test_the_list_page_of_a_word_search_reads_the_word_index(clients, users, sort):
+    """The page's keys and its count, as the list runs them, for a user who sees every client
+    and one who does not (the access clause joins episodes and teams)."""
+    from clinic.clients import services
+
+    clients.make("Zoë", "O'Connor-Nguyễn")
+    for user in (users.make(roles=("supervisor",)), users.make(roles=("counselor",))):
+        visible = services.visible_clause(user)
+        conditions = [queries.name_word_prefix("connor"), queries.name_word_prefix("zo")]
+        keys = queries.client_keys().where(visible, *conditions)
+        for query in (
+            keys.order_by(*queries.SORTS[sort]).limit(25),
+            queries.count_clients(visible, *conditions),
+        ):
+            text = plan(query)
+            assert "USING COVERING INDEX ix_client_name_words_word (word>? AND word<?)" in text
+            assert "SCAN clients" not in text
+            assert "SCAN client_name_words" not in text
