@@ -8,7 +8,7 @@ it stands in this revision (clinic/clients/models.py `name_words`): a migration 
 the application, whose rule may change later (with a migration of its own).
 
 Revision ID: 20261201_2323
-Revises: 0008
+Revises: 20261201_2300
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261201_2323"
-down_revision = "0008"
+down_revision = "20261201_2300"
 branch_labels = None
 depends_on = None
 
