@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from clinic.clients.levels import Level
 from clinic.clients.vocabulary import (
@@ -145,8 +145,15 @@ class Client(db.Model):
 
     def _refresh_name_words(self, wanted: set[str]) -> None:
         # Rows whose word stays are kept, so that an unchanged word is neither deleted nor
-        # inserted again (its primary key is the client and the word).
-        kept = [row for row in self.name_words if row.word in wanted]
+        # inserted again (its primary key is the client and the word). Loading them must not
+        # flush this half-made change first (a second UPDATE, a second version).
+        session = object_session(self)
+        if session is None:
+            current = list(self.name_words)
+        else:
+            with session.no_autoflush:
+                current = list(self.name_words)
+        kept = [row for row in current if row.word in wanted]
         have = {row.word for row in kept}
         self.name_words = kept + [ClientNameWord(word=word) for word in sorted(wanted - have)]
 

@@ -195,6 +195,8 @@ def test_a_renamed_client_is_found_by_the_new_name_only(client, login, users, cl
     # First and last swapped: the same words, each kept rather than deleted and added again.
     sent["legal_first_name"], sent["legal_last_name"] = "Lee", "Ann"
     assert client.post(url, data=sent).status_code == 302
+    db.session.refresh(record)
+    assert record.version == 2  # one save, one new version (no flush half-way through)
     sent = rendered_form(client.get(url).get_data(as_text=True), "client-form")
     sent["legal_last_name"], sent["preferred_name"] = "Ann-Okafor", "Lia"
     assert client.post(url, data=sent).status_code == 302
