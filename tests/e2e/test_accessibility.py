@@ -295,12 +295,14 @@ def test_main_pages_have_no_accessibility_violations(browser, live_server, role)
             found += check_every_width(page, path)
             if path == chart:
                 found += focus_without_ring(page, f"{path} [keyboard]", stops=20)
-        # The phone's menu, opened.
+        # The phone's menu and the account menu, opened.
         page.goto(f"{live_server}/")
         page.set_viewport_size(WIDTHS["phone"])
         page.get_by_role("button", name="Toggle navigation").click()
         page.locator("#main-nav.show").wait_for()
-        found += violations_on(page, "/ [phone, menu open]")
+        page.locator("#user-menu").click()
+        page.locator(".dropdown-menu.show").wait_for()
+        found += violations_on(page, "/ [phone, menu and account menu open]")
     finally:
         context.close()
     report = "\n".join(str(violation) for violation in found)
