@@ -34,6 +34,7 @@ from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import DischargeType, SexAtBirth, Substance, TeamRole
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
+from clinic.seed import scale_history
 from clinic.seed.demo import (
     CONTACT_FIRST_NAMES,
     CONTACT_LAST_NAMES,
@@ -206,30 +207,52 @@ class ScaleResult:
     seconds: float = 0.0
 
 
-def load_scale(client_count: int, *, seed: int = SCALE_SEED) -> ScaleResult:
-    """Insert the synthetic staff and `client_count` clients; the caller commits."""
+def load_scale(client_count: int, *, seed: int = SCALE_SEED, history: bool = True) -> ScaleResult:
+    """Insert the synthetic staff and `client_count` clients, with their history unless
+    `history` is false (clinic/seed/scale_history.py); the caller commits."""
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 (reproducible synthetic data, not secrets)
     result = ScaleResult()
     now = utcnow()
     staff = _insert_staff(rng, client_count, now, result.rows)
-    _insert_clients(rng, client_count, staff, now, result.rows)
+    episodes = _insert_clients(rng, client_count, staff, now, result.rows)
+    scale_history.reset_sequences(model.__table__ for model in GIVEN_IDS)
+    if history:
+        scale_history.load_history(
+            rng,
+            episodes,
+            scale_history.Staff(staff.supervisor, staff.counselors, staff.medical),
+            now,
+            result.rows,
+            client_count,
+        )
     result.seconds = time.perf_counter() - started
     return result
+
+
+# Tables empty when a load starts (nothing refers to them without a client), so that ids can be
+# given here; the accounts table may already have accounts.
+GIVEN_IDS = (Client, Episode, LevelOfCareStay)
 
 
 def _insert(model, rows: list[dict], counts: Counter, *, returning: bool = False) -> list[int]:
     """Insert `rows` in chunks (executemany); with `returning`, their ids, in order."""
     table = model.__table__
     counts[table.name] += len(rows)
-    ids: list[int] = []
+    if not returning:
+        scale_history.write_rows(table, rows)
+        return []
+    if model in GIVEN_IDS:  # empty (no clients yet): ids given here, no RETURNING round trips
+        first = scale_history.first_free_id(table)
+        ids = list(range(first, first + len(rows)))
+        for row, row_id in zip(rows, ids, strict=True):
+            row["id"] = row_id
+        scale_history.write_rows(table, rows)
+        return ids
+    ids = []
+    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        if returning:
-            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-            ids.extend(db.session.execute(statement, chunk).scalars())
-        else:
-            db.session.execute(table.insert(), chunk)
+        ids.extend(db.session.execute(statement, rows[start : start + CHUNK]).scalars())
     return ids
 
 
@@ -299,7 +322,7 @@ class EpisodeDraft:
 
 def _insert_clients(
     rng: random.Random, client_count: int, staff: Staff, now: datetime, counts: Counter
-) -> None:
+) -> list[scale_history.EpisodeFacts]:
     today = clinic_today()
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
     mrns = unique_mrns(rng, client_count)
@@ -361,7 +384,11 @@ def _insert_clients(
         returning=True,
     )
     stays, substances, members = [], [], []
+    open_stays: list[int | None] = []  # per episode, the index in `stays` of its open stay
     for episode_id, draft in zip(episode_ids, drafts, strict=True):
+        open_stays.append(
+            len(stays) + len(draft.plan.stays) - 1 if draft.discharged_on is None else None
+        )
         primary = draft.primary_counselor
         for stay in draft.plan.stays:
             step_down = stay.reason == StayReason.STEP_DOWN
@@ -400,9 +427,25 @@ def _insert_clients(
             }
             for user_id, team_role in draft.team
         )
-    _insert(LevelOfCareStay, stays, counts)
+    stay_ids = _insert(LevelOfCareStay, stays, counts, returning=True)
     _insert(SubstanceUse, substances, counts)
     _insert(CareTeamMember, members, counts)
+    return [
+        scale_history.EpisodeFacts(
+            id=episode_id,
+            client_id=client_ids[draft.client_index],
+            sex="male"
+            if clients[draft.client_index]["sex_at_birth"] == SexAtBirth.MALE
+            else "female",
+            stays=draft.plan.stays,
+            open_stay_id=stay_ids[place] if place is not None else None,
+            primary=draft.primary_counselor,
+            medical=next((user for user, role in draft.team if role == TeamRole.MEDICAL), None),
+            admitted_by=draft.admitted_by,
+            substances=tuple(substance for substance, _route, _frequency in draft.substances),
+        )
+        for episode_id, draft, place in zip(episode_ids, drafts, open_stays, strict=True)
+    ]
 
 
 def _client_row(
