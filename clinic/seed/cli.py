@@ -49,13 +49,20 @@ def seed_demo(if_empty: bool) -> None:
     show_default=True,
     help="How many synthetic clients to create.",
 )
-def seed_scale(client_count: int) -> None:
+@click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Give the clients their assessments, results, plans and requests (clinic mostly up "
+    "to date); without, nothing is done yet and everything is due.",
+)
+def seed_scale(client_count: int, history: bool) -> None:
     """Load synthetic staff and clients for benchmarks, into a database without clients."""
     refuse_in_production("synthetic data")
     problem = scale.existing_data_problem()
     if problem:
         raise click.ClickException(f"{problem}; nothing loaded")
-    result = scale.load_scale(client_count)
+    result = scale.load_scale(client_count, history=history)
     db.session.commit()
     rows = ", ".join(f"{count} {table}" for table, count in result.rows.items())
     click.echo(

@@ -78,8 +78,8 @@ RESCREEN_EVERY = timedelta(days=14)
 WITHDRAWAL_EVERY = timedelta(hours=6)
 MOVE_OUT_OF_WM = 0.25  # of clients now in withdrawal management
 STEP_DOWN_REQUESTED = 0.012  # of the other open episodes
-DISCHARGE_REQUESTED = 0.007
-CLEARED = 0.3  # moves out of withdrawal management already cleared by medical staff
+DISCHARGE_REQUESTED = 0.008  # of the open episodes without a pending move
+CLEARED = 0.5  # moves out of withdrawal management older than 12 h, cleared by medical staff
 UNACKNOWLEDGED_SAFETY_PER = 5000  # one safety flag waiting per this many clients (at least 2)
 GRANTS_PER = 2500  # one emergency access grant per this many clients (at least 4)
 
@@ -381,6 +381,7 @@ def load_history(
     for episode in episodes:
         history.episode(episode)
     history.waiting_safety_flags(max(2, client_count // UNACKNOWLEDGED_SAFETY_PER))
+    history.discharges(max(2, round(len(history.discharge_candidates) * DISCHARGE_REQUESTED)))
     history.grants(episodes, max(4, client_count // GRANTS_PER))
     writer.finish()
 
@@ -400,6 +401,8 @@ class History:
         self.review_days = config["PLAN_REVIEW_DAYS"] or {}
         # Candidates for the few safety flags left waiting: (episode, counselor, moment).
         self.flag_candidates: list[tuple[EpisodeFacts, int]] = []
+        # Open episodes without a pending move, with when their plans last changed.
+        self.discharge_candidates: list[tuple[EpisodeFacts, datetime]] = []
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -1022,7 +1025,8 @@ class History:
             if requested >= self.now or self.now - intake_signed > timedelta(days=7):
                 return
             target = weighted(rng, OUT_OF_WM)
-            cleared = rng.random() < CLEARED
+            # Medical staff clear within the day: the newer requests are still waiting.
+            cleared = self.now - requested > 12 * HOUR and rng.random() < CLEARED
             cleared_at = min(self.now, requested + self.hours(0.5, 4)) if cleared else None
             self.move(
                 episode,
@@ -1061,8 +1065,8 @@ class History:
                 signed + self.hours(0.2, 1.5),
                 "Goals of this level met; ready for less structure.",
             )
-        elif draw < STEP_DOWN_REQUESTED + DISCHARGE_REQUESTED:
-            self.discharge(episode, last)
+        else:
+            self.discharge_candidates.append((episode, last))
 
     def move(
         self,
@@ -1101,11 +1105,18 @@ class History:
             },
         )
 
+    def discharges(self, count: int) -> None:
+        """Discharges waiting for the supervisor, for a small share of the open episodes."""
+        candidates = self.discharge_candidates
+        for episode, last in self.rng.sample(candidates, min(count, len(candidates))):
+            self.discharge(episode, last)
+
     def discharge(self, episode: EpisodeFacts, last: datetime) -> None:
         rng = self.rng
         current = episode.stays[-1]
         requested = self.between(max(last, self.now - timedelta(days=2)), self.now - HOUR)
-        if requested <= last or requested <= current.started_at:
+        requested = max(requested, last + HOUR, current.started_at + HOUR)
+        if requested >= self.now:
             return
         kind = weighted(rng, DISCHARGE_MIX)
         details: dict = {
@@ -1174,17 +1185,18 @@ class History:
             self.result(episode, "PHQ9", 0.5, counselor, at, item_9=1 + self.rng.randint(0, 1))
 
     def grants(self, episodes: list[EpisodeFacts], count: int) -> None:
-        """Emergency access by counselors to clients not on their caseload; the older ones
-        reviewed by the supervisor."""
+        """Emergency access by counselors to clients not on their caseload over the last weeks;
+        reviewed by the supervisor, but for the newest third."""
         rng = self.rng
         open_ones = [episode for episode in episodes if episode.is_open and episode.primary]
-        for episode in rng.sample(open_ones, min(count, len(open_ones))):
+        chosen = rng.sample(open_ones, min(count, len(open_ones)))
+        moments = sorted((self.now - self.hours(1, 24 * 20) for _ in chosen), reverse=True)
+        for number, (episode, granted) in enumerate(zip(chosen, moments, strict=True)):
             others = [user for user in self.staff.counselors if user != episode.primary]
             if not others:
                 continue
             user = rng.choice(others)
-            granted = self.now - self.hours(1, 24 * 20)
-            reviewed = self.now - granted > 2 * DAY and rng.random() < 0.8
+            reviewed = number >= max(1, len(chosen) // 3)
             self.writer.add(
                 EmergencyAccess.__table__,
                 {
@@ -1194,7 +1206,7 @@ class History:
                     "granted_at": granted,
                     "expires_at": granted + HOUR,
                     "reviewed_by_id": self.staff.supervisor if reviewed else None,
-                    "reviewed_at": granted + self.hours(20, 44) if reviewed else None,
+                    "reviewed_at": min(self.now, granted + self.hours(2, 44)) if reviewed else None,
                     "review_note": "Appropriate: covering shift." if reviewed else None,
                 },
             )

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from clinic.assessments import instruments, placement
 from clinic.assessments.models import Assessment, InstrumentResult, assessment_instruments
@@ -19,8 +20,14 @@ from clinic.core.clock import clinic_today, to_local, utcnow
 from clinic.core.due import due_items
 from clinic.extensions import db
 from clinic.plans import rules
-from clinic.plans import services as plan_services
-from clinic.plans.models import ObjectiveProgress, PlanReview, TreatmentPlan
+from clinic.plans.models import (
+    ObjectiveProgress,
+    PlanGoal,
+    PlanObjective,
+    PlanProblem,
+    PlanReview,
+    TreatmentPlan,
+)
 from clinic.plans.vocabulary import PlanStatus
 from clinic.seed import scale
 from tests.conftest import wipe_database
@@ -115,7 +122,15 @@ def test_scale_assessments_and_results_are_scored_and_signed_as_the_app_would(cl
 
 
 def test_scale_plans_meet_the_signing_rules_and_chain_through_reviews(clinic, app):
-    plans = db.session.scalars(sa.select(TreatmentPlan)).all()
+    plans = db.session.scalars(
+        sa.select(TreatmentPlan).options(  # every tree in a few queries, not a few per plan
+            selectinload(TreatmentPlan.deferrals),
+            selectinload(TreatmentPlan.problems)
+            .selectinload(PlanProblem.goals)
+            .selectinload(PlanGoal.objectives)
+            .selectinload(PlanObjective.interventions),
+        )
+    ).all()
     statuses = Counter(plan.status for plan in plans)
     assert statuses[PlanStatus.ACTIVE] > 0.8 * open_episodes()
     assert statuses[PlanStatus.SUPERSEDED] > 0
@@ -131,7 +146,7 @@ def test_scale_plans_meet_the_signing_rules_and_chain_through_reviews(clinic, ap
             assert plan.author_signed_at <= plan.cosigned_at <= utcnow()
         if plan.author_signed_at is None:
             continue
-        tree = plan_services.load_tree(plan.id)
+        tree = plan
         signed_on = to_local(plan.author_signed_at, zone).date()
         assert plan.problems, plan.id
         assert rules.signing_problems(tree, ratings[plan.assessment_id], signed_on) == []
@@ -146,7 +161,7 @@ def test_scale_plans_meet_the_signing_rules_and_chain_through_reviews(clinic, ap
         assert following.previous_id == reviewed.id
         objectives = [
             objective
-            for problem in plan_services.load_tree(reviewed.id).problems
+            for problem in reviewed.problems
             for goal in problem.goals
             for objective in goal.objectives
         ]
@@ -277,3 +292,11 @@ def test_scale_history_is_the_same_for_the_same_seed(app, clock):
     scale.load_scale(60, seed=scale.SCALE_SEED + 1)
     db.session.commit()
     assert fingerprint() != first
+
+
+def test_seed_scale_without_history_leaves_everything_to_do(app):
+    result = app.test_cli_runner().invoke(args=["seed", "scale", "--clients", "50", "--no-history"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Loaded synthetic data in ")
+    assert count(Episode) > 40
+    assert count(Assessment) == count(TreatmentPlan) == count(InstrumentResult) == 0
