@@ -214,6 +214,11 @@ def load_scale(client_count: int, *, seed: int = SCALE_SEED, history: bool = Tru
     rng = random.Random(seed)  # noqa: S311 (reproducible synthetic data, not secrets)
     result = ScaleResult()
     now = utcnow()
+    if db.session.get_bind().dialect.name == "sqlite":
+        # The whole load is one transaction: with SQLite's default 2 MB page cache, pages spill
+        # to the WAL and are read back again and again. About 10 kB per client, up to 1 GB.
+        kibibytes = min(1 << 20, max(2000, 10 * client_count))
+        db.session.execute(sa.text(f"PRAGMA cache_size = -{kibibytes}"))
     staff = _insert_staff(rng, client_count, now, result.rows)
     episodes = _insert_clients(rng, client_count, staff, now, result.rows)
     scale_history.reset_sequences(model.__table__ for model in GIVEN_IDS)

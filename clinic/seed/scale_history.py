@@ -21,16 +21,19 @@ date has on file, with a realistic backlog, so that due lists are neither empty 
 
 Rows go in with Core executemany in chunks, parents before children, with ids given here (the
 tables are empty: the caller refuses a database with clients), and never more than a few chunks
-held in memory. A signed assessment is read-only in the database, its links included: an
+held in memory. A thread of its own writes them, so that the database works on one batch while
+the next is made. A signed assessment is read-only in the database, its links included: an
 assessment goes in as a draft, its links after it, and one UPDATE per chunk signs them.
 """
 
 import json
 import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import itemgetter
+from queue import Queue
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -147,6 +150,11 @@ class Writer:
     to_sign: list[int] = field(default_factory=list)
     held: int = 0
     next_ids: dict[str, int] = field(default_factory=dict)
+    # Batches for the writing thread: two at most, so memory stays bounded.
+    queue: Queue = field(default_factory=lambda: Queue(maxsize=2))
+    thread: threading.Thread | None = None
+    connection: sa.Connection | None = None
+    failure: BaseException | None = None
 
     ORDER = (
         InstrumentResult.__table__,
@@ -195,27 +203,57 @@ class Writer:
         self.to_sign.append(assessment_id)
 
     def flush(self) -> None:
-        table = Assessment.__table__
+        """Hand everything pending to the writing thread, in the tables' order."""
+        batch = []
         for each in self.ORDER:
             rows = self.pending.pop(each, [])
             self.counts[each.name] += len(rows)
-            write_rows(each, rows)
+            batch.append((each, rows))
             if each is assessment_instruments:
-                for start in range(0, len(self.to_sign), CHUNK):
-                    db.session.execute(
-                        table.update()
-                        .where(table.c.id.in_(self.to_sign[start : start + CHUNK]))
-                        .values(
-                            status=AssessmentStatus.SIGNED,
-                            signed_at=table.c.updated_at,
-                            signed_by_id=table.c.created_by_id,
-                        )
-                    )
+                batch.append((None, self.to_sign))
                 self.to_sign = []
         self.held = 0
+        if self.thread is None:
+            self.connection = db.session.connection()
+            self.thread = threading.Thread(target=self._write, name="seed-writer", daemon=True)
+            self.thread.start()
+        self._check()
+        self.queue.put(batch)
+
+    def _write(self) -> None:
+        """The writing thread: the only user of the connection until `finish`, so that the
+        database works on one batch while the next is made (the driver waits without the GIL)."""
+        table = Assessment.__table__
+        try:
+            while (batch := self.queue.get()) is not None:
+                for each, rows in batch:
+                    if each is not None:
+                        write_rows(each, rows, self.connection)
+                        continue
+                    for start in range(0, len(rows), CHUNK):
+                        self.connection.execute(
+                            table.update()
+                            .where(table.c.id.in_(rows[start : start + CHUNK]))
+                            .values(
+                                status=AssessmentStatus.SIGNED,
+                                signed_at=table.c.updated_at,
+                                signed_by_id=table.c.created_by_id,
+                            )
+                        )
+        except BaseException as error:
+            self.failure = error
+            while self.queue.get() is not None:  # let the loading thread finish handing over
+                pass
+
+    def _check(self) -> None:
+        if self.failure is not None:
+            raise self.failure
 
     def finish(self) -> None:
         self.flush()
+        self.queue.put(None)
+        self.thread.join()
+        self._check()
         reset_sequences(self.WITH_IDS)
 
 
@@ -249,7 +287,7 @@ def _bind_processor(column_type, dialect):
     return column_type.bind_processor(dialect)
 
 
-def write_rows(table: sa.Table, rows: list[dict]) -> None:
+def write_rows(table: sa.Table, rows: list[dict], connection: sa.Connection | None = None) -> None:
     """Insert `rows` (dicts with the same keys) in chunks, each value through its column type's
     bind processor as `table.insert()` would send it, but without a compiled statement's
     bookkeeping per row, which costs more than the database itself at this size. SQLite takes
@@ -258,7 +296,7 @@ def write_rows(table: sa.Table, rows: list[dict]) -> None:
     VALUES list is parsed again on every call (too many parameters to cache)."""
     if not rows:
         return
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     dialect = connection.dialect
     columns = list(rows[0])
     processors = [
