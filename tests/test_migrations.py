@@ -153,6 +153,10 @@ TRIGGERS_AT_HEAD = {
         ("level_of_care_stays", "level_of_care_stays_update_guard"): "0006",
         ("level_of_care_stays", "level_of_care_stays_no_delete"): "0006",
         ("episodes", "episodes_no_reopening"): "0006",
+        ("assessments", "assessments_refresh_intake_signed_at_insert"): "20261202_0110",
+        ("assessments", "assessments_refresh_intake_signed_at_update"): "20261202_0110",
+        ("treatment_plans", "treatment_plans_refresh_plan_in_force_at_insert"): "20261202_0110",
+        ("treatment_plans", "treatment_plans_refresh_plan_in_force_at_update"): "20261202_0110",
     },
     "postgresql": {
         ("audit_events", "audit_events_append_only"): "0001",
@@ -163,6 +167,8 @@ TRIGGERS_AT_HEAD = {
         ("level_of_care_stays", "level_of_care_stays_guard"): "0006",
         ("level_of_care_stays", "level_of_care_stays_one_open"): "0006",
         ("episodes", "episodes_one_open_stay"): "0006",
+        ("assessments", "assessments_refresh_intake_signed_at"): "20261202_0110",
+        ("treatment_plans", "treatment_plans_refresh_plan_in_force_at"): "20261202_0110",
     },
 }
 TRIGGERS_QUERY = {

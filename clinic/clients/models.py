@@ -217,6 +217,10 @@ class Episode(db.Model):
     current_level: Mapped[Level | None] = mapped_column(enum_column_type(Level, "current_level"))
     level_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     primary_counselor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Kept by triggers on assessments and treatment_plans (migration 20261202_0110), for the due
+    # work's indexes: when the intake assessment was signed, when a plan first took effect.
+    intake_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    plan_in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client: Mapped[Client] = relationship(back_populates="episodes", lazy="raise")
     substances: Mapped[list["SubstanceUse"]] = relationship(
@@ -242,6 +246,17 @@ class Episode(db.Model):
         # The level filter and the census: open episodes at a level.
         partial_index(
             "ix_episodes_open_level", "current_level", "client_id", where="discharged_on IS NULL"
+        ),
+        # Due work: open episodes still waiting for a signed intake assessment, or a plan.
+        partial_index(
+            "ix_episodes_open_intake_unsigned",
+            "created_at",
+            where="discharged_on IS NULL AND intake_signed_at IS NULL",
+        ),
+        partial_index(
+            "ix_episodes_open_no_plan",
+            "created_at",
+            where="discharged_on IS NULL AND plan_in_force_at IS NULL",
         ),
         sa.CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= admitted_on",
