@@ -258,9 +258,7 @@ def intake_draft_item(row, _today, _now) -> DueItem:
 
 
 KINDS = (
-    DueKind(
-        "safety", "Safety flags to acknowledge", safety_query, safety_item, everything=True
-    ),
+    DueKind("safety", "Safety flags to acknowledge", safety_query, safety_item, everything=True),
     DueKind("cows", "COWS due", cows_query, _withdrawal_item("COWS", "cows")),
     DueKind("ciwa", "CIWA-Ar due", ciwa_query, _withdrawal_item("CIWAAR", "ciwa")),
     DueKind(
@@ -270,11 +268,12 @@ KINDS = (
         intake_assessment_item,
     ),
     DueKind(
-        "intake_screening", "Intake screening to give", intake_screening_query, intake_screening_item
+        "intake_screening",
+        "Intake screening to give",
+        intake_screening_query,
+        intake_screening_item,
     ),
-    DueKind(
-        "intake_draft", "Intake assessments to draft", intake_draft_query, intake_draft_item
-    ),
+    DueKind("intake_draft", "Intake assessments to draft", intake_draft_query, intake_draft_item),
 )
 
 

@@ -118,9 +118,7 @@ def pending_discharges_item(row, _today, _now) -> DueItem:
 
 KINDS = (
     DueKind("move", "Moves to decide or clear", pending_moves_query, pending_moves_item),
-    DueKind(
-        "discharge", "Discharges to decide", pending_discharges_query, pending_discharges_item
-    ),
+    DueKind("discharge", "Discharges to decide", pending_discharges_query, pending_discharges_item),
     DueKind("long_stay", "Past the typical stay", past_typical_stay_query, past_typical_stay_item),
 )
 

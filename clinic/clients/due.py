@@ -82,9 +82,7 @@ def awaiting_query(user, _today, now):
     counselor (the supervisor assigns one; the coordinator sees to the client meanwhile)."""
     if not can(user, "work.intake"):
         return None
-    return episode_rows(
-        Episode.admitted_on, overdue=sa.false(), due_at=Episode.created_at
-    ).where(
+    return episode_rows(Episode.admitted_on, overdue=sa.false(), due_at=Episode.created_at).where(
         Episode.primary_counselor_id.is_(None),
         Episode.created_at >= now - access.INTAKE_WINDOW,
         visible_clause(user),
@@ -158,9 +156,7 @@ KINDS = (
         primary_counselor_query,
         primary_counselor_item,
     ),
-    DueKind(
-        "awaiting_counselor", "Awaiting a primary counselor", awaiting_query, awaiting_item
-    ),
+    DueKind("awaiting_counselor", "Awaiting a primary counselor", awaiting_query, awaiting_item),
     DueKind(
         "emergency_review",
         "Emergency access to review",

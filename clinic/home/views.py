@@ -31,9 +31,7 @@ def index():
     most urgent few (safety flags in full)."""
     today = clinic_today()
     caseload = queries.caseload(current_user.id) if can(current_user, "caseload.own") else None
-    groups = due.summary(
-        current_user, today, utcnow(), preview=current_app.config["DUE_PREVIEW"]
-    )
+    groups = due.summary(current_user, today, utcnow(), preview=current_app.config["DUE_PREVIEW"])
     shown = [row.id for row in caseload or []]
     shown += [item.client_id for group in groups for item in group.items]
     _audit_shown(shown, "home")
@@ -64,7 +62,12 @@ def worklist(kind: str):
     size = current_app.config["WORKLIST_PAGE_SIZE"]
     page = requested_page()
     items = due.first(
-        chosen, current_user, today, now, limit=size + 1, offset=(page - 1) * size,
+        chosen,
+        current_user,
+        today,
+        now,
+        limit=size + 1,
+        offset=(page - 1) * size,
         filters=filters,
     )
     if items is None:

@@ -164,9 +164,7 @@ def reviews_item(row, today, _now) -> DueItem:
 KINDS = (
     DueKind("first_plan", "First treatment plans", first_plan_query, first_plan_item),
     DueKind("plan_signature", "Plans to acknowledge or co-sign", signatures_query, signatures_item),
-    DueKind(
-        "plan_update", "Reviewed plans to update", reviewed_drafts_query, reviewed_drafts_item
-    ),
+    DueKind("plan_update", "Reviewed plans to update", reviewed_drafts_query, reviewed_drafts_item),
     DueKind("plan_review", "Plan reviews", reviews_query, reviews_item),
 )
 

@@ -74,9 +74,9 @@ def _note_changes(session: Session, _context) -> None:
     recorded, a stay added or changed (a new level, or a corrected one)."""
     episodes, plans = set(), set()
     for record in (*session.new, *session.dirty):
-        if isinstance(record, LevelOfCareStay):
-            episodes.add(record.episode_id)
-        elif isinstance(record, TreatmentPlan) and record.status == PlanStatus.ACTIVE:
+        if isinstance(record, LevelOfCareStay) or (
+            isinstance(record, TreatmentPlan) and record.status == PlanStatus.ACTIVE
+        ):
             episodes.add(record.episode_id)
         elif isinstance(record, PlanReview):
             plans.add(record.plan_id)

@@ -148,9 +148,7 @@ def upgrade():
     _create_triggers(dialect)
     for name, table, column, missing in INDEXES:
         condition = sa.text(f"discharged_on IS NULL AND {missing}")
-        op.create_index(
-            name, table, [column], sqlite_where=condition, postgresql_where=condition
-        )
+        op.create_index(name, table, [column], sqlite_where=condition, postgresql_where=condition)
     active = sa.text("status = 'active'")
     op.create_index(
         "ix_treatment_plans_active_review",
