@@ -12,7 +12,7 @@ from clinic.assessments.instruments import INSTRUMENTS
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind
 from clinic.clients import access
-from clinic.clients.due import CLIENT_NAME, client_name, episode_rows
+from clinic.clients.due import client_name, client_rows, episode_rows
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
 from clinic.clients.services import visible_clause
@@ -46,19 +46,15 @@ def safety_query(user, _today, _now):
     else:
         return None
     return (
-        sa.select(
-            Client.id.label("client_id"),
-            sa.null().label("counselor_id"),
-            sa.null().label("level"),
-            sa.literal(True).label("overdue"),
-            sa.literal(0).label("urgency"),
-            InstrumentResult.administered_at.label("due_at"),
-            InstrumentResult.id.label("result_id"),
-            *CLIENT_NAME,
+        client_rows(
+            due_at=InstrumentResult.administered_at, row_id=InstrumentResult.id, overdue=True
         )
+        .select_from(InstrumentResult)
         .join(Client, Client.id == InstrumentResult.client_id)
         .where(
-            InstrumentResult.safety_flag.is_(True),
+            # As ix_instrument_results_unacknowledged says it, so that SQLite uses that index
+            # (it matches a partial index's terms as written: "safety_flag = 1" would not do).
+            sa.literal_column("instrument_results.safety_flag"),
             InstrumentResult.acknowledged_at.is_(None),
             mine,
             visible_clause(user),
@@ -70,7 +66,7 @@ def safety_item(row, _today, _now) -> DueItem:
     return DueItem(
         kind="safety",
         title="Safety flag to acknowledge (PHQ-9 item 9)",
-        url=url_for("assessments.result", client_id=row.client_id, result_id=row.result_id),
+        url=url_for("assessments.result", client_id=row.client_id, result_id=row.row_id),
         severity=ALERT,
         client_name=client_name(row),
         due=_local_day(row.due_at),
@@ -101,12 +97,12 @@ def _withdrawal_query(user, now, code: str, substances: frozenset[Substance]):
     return episode_rows(
         Episode.level_since,
         last_given.label("last_given"),
+        sa.case((never, 0), else_=1).label("urgency"),
         overdue=sa.or_(
             sa.and_(never, Episode.level_since <= now - COWS_GRACE),
             last_given <= now - interval - COWS_GRACE,
         ),
         due_at=sa.func.coalesce(last_given, Episode.level_since),
-        urgency=sa.case((never, 0), else_=1).label("urgency"),
     ).where(
         Episode.current_level == Level.WM,
         withdrawing,

@@ -39,6 +39,7 @@ def pending_moves_query(user, _today, _now):
             sa.literal(not supervisor).label("for_clearance"),
             overdue=sa.false(),
             due_at=TransitionRequest.requested_at,
+            row_id=TransitionRequest.id,
         )
         .join(TransitionRequest, TransitionRequest.episode_id == Episode.id)
         .where(
@@ -98,7 +99,9 @@ def pending_discharges_query(user, _today, _now):
     if not can(user, "work.supervise"):
         return None
     return (
-        episode_rows(overdue=sa.false(), due_at=DischargeRequest.requested_at)
+        episode_rows(
+            overdue=sa.false(), due_at=DischargeRequest.requested_at, row_id=DischargeRequest.id
+        )
         .join(DischargeRequest, DischargeRequest.episode_id == Episode.id)
         .where(DischargeRequest.status == RequestStatus.PENDING)
     )

@@ -16,30 +16,33 @@ from clinic.core.permissions import can
 CLIENT_NAME = (Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
 
 
-def episode_rows(*columns, overdue, due_at, urgency=0) -> sa.Select:
+def episode_rows(*columns, overdue, due_at, row_id=Episode.id) -> sa.Select:
     """A due query over open episodes and their clients, labelled as `clinic.core.due` reads
-    it; the caller adds its WHERE clauses (and its own joins)."""
+    it; the caller adds its WHERE clauses (and its own joins). `row_id` breaks ties between
+    equal `due_at`s: the id of the table whose index gives the order."""
     return sa.select(
         Client.id.label("client_id"),
         Episode.primary_counselor_id.label("counselor_id"),
         Episode.current_level.label("level"),
         sa.cast(overdue, sa.Boolean).label("overdue"),
-        sa.literal(urgency).label("urgency") if isinstance(urgency, int) else urgency,
         due_at.label("due_at"),
+        row_id.label("row_id"),
         *CLIENT_NAME,
         *columns,
     ).join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
 
 
-def other_rows(*columns, due_at, overdue=False) -> sa.Select:
-    """A due query of rows that belong to no episode (the worklist's filters leave them out)."""
+def client_rows(*columns, due_at, row_id, overdue=False) -> sa.Select:
+    """A due query of rows about a client but no episode of theirs in particular (the
+    worklist's counselor and level filters leave them out); the caller joins `Client`."""
     return sa.select(
-        sa.null().label("client_id"),
+        Client.id.label("client_id"),
         sa.null().label("counselor_id"),
         sa.null().label("level"),
         sa.literal(overdue).label("overdue"),
-        sa.literal(0).label("urgency"),
         due_at.label("due_at"),
+        row_id.label("row_id"),
+        *CLIENT_NAME,
         *columns,
     )
 
@@ -105,15 +108,8 @@ def emergency_review_query(user, _today, _now):
     if not can(user, "emergency.review"):
         return None
     return (
-        sa.select(
-            Client.id.label("client_id"),
-            sa.null().label("counselor_id"),
-            sa.null().label("level"),
-            sa.literal(False).label("overdue"),
-            sa.literal(0).label("urgency"),
-            EmergencyAccess.granted_at.label("due_at"),
-            *CLIENT_NAME,
-        )
+        client_rows(due_at=EmergencyAccess.granted_at, row_id=EmergencyAccess.id)
+        .select_from(EmergencyAccess)
         .join(Client, Client.id == EmergencyAccess.client_id)
         .where(EmergencyAccess.reviewed_at.is_(None))
     )
@@ -135,9 +131,14 @@ def probing_query(user, _today, now):
     if not can(user, "emergency.review"):
         return None
     events = audit.AuditEvent
-    return other_rows(events.id.label("event_id"), due_at=events.at).where(
-        events.action == audit.PROBING, events.at >= now - timedelta(days=7)
-    )
+    return sa.select(
+        sa.null().label("client_id"),
+        sa.null().label("counselor_id"),
+        sa.null().label("level"),
+        sa.literal(False).label("overdue"),
+        events.at.label("due_at"),
+        events.id.label("row_id"),
+    ).where(events.action == audit.PROBING, events.at >= now - timedelta(days=7))
 
 
 def probing_item(row, _today, _now) -> DueItem:

@@ -341,3 +341,10 @@ class EmergencyAccess(db.Model):
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
+
+    # Supervisors' due work: the grants not yet reviewed, oldest first.
+    __table_args__ = (
+        partial_index(
+            "ix_emergency_accesses_unreviewed", "granted_at", where="reviewed_at IS NULL"
+        ),
+    )

@@ -3,12 +3,14 @@
 A kind (`DueKind`) is a query and a way to read its rows. The query is a SELECT of the kind's
 rows for one user, or None when the kind is not that user's work; every query labels the columns
 the lists need: `client_id` (or NULL), `counselor_id` and `level` (the episode's, or NULL) for the
-worklist's filters, `overdue` (a boolean) for its severity filter, and `due_at`, the most urgent
-first. The home page asks each kind for its first few rows and, only when there are more, a
-capped count; the worklist pages one kind with LIMIT and OFFSET. So a page runs two statements a
-kind at most, and reads a bounded number of rows, whatever the size of the clinic. The kinds'
-queries run on indexes that hold the due rows only (partial indexes on open episodes that still
-lack the thing due), so that a count is over the work waiting, not over the clinic.
+worklist's filters, `overdue` (a boolean) for its severity filter, and `due_at` then `row_id` to
+sort by, the most urgent first (`row_id` is the id of the row the index is on, so that an index on
+the due column alone gives the order, ties included; a kind may put an `urgency` column first).
+The home page asks each kind for its first few rows and a capped count; the worklist pages one
+kind with LIMIT and OFFSET. So a page runs two statements a kind at most, and reads a bounded
+number of rows, whatever the size of the clinic. The kinds' queries run on indexes that hold the
+due rows only (partial indexes on open episodes that still lack the thing due), so that a count
+is over the work waiting, not over the clinic.
 """
 
 from collections.abc import Callable
@@ -120,9 +122,14 @@ def kinds() -> dict[str, DueKind]:
     return current_app.extensions.get(_KINDS, {})
 
 
-def _ordered(rows: sa.Subquery, filters: Filters | None) -> Select:
-    query = sa.select(rows).order_by(rows.c.urgency, rows.c.due_at, rows.c.client_id)
+def _filtered(rows: sa.Subquery, filters: Filters | None, *columns) -> Select:
+    query = sa.select(*columns) if columns else sa.select(rows)
     return query.where(*filters.apply(rows)) if filters else query
+
+
+def _urgency(rows: sa.Subquery) -> list:
+    order = [rows.c.urgency] if "urgency" in rows.c else []
+    return [*order, rows.c.due_at, rows.c.row_id]
 
 
 def first(
@@ -132,8 +139,9 @@ def first(
     query = kind.query(user, today, now)
     if query is None:
         return None
-    rows = _ordered(query.subquery(), filters).limit(limit).offset(offset)
-    return [kind.item(row, today, now) for row in db.session.execute(rows)]
+    rows = query.subquery()
+    page = _filtered(rows, filters).order_by(*_urgency(rows)).limit(limit).offset(offset)
+    return [kind.item(row, today, now) for row in db.session.execute(page)]
 
 
 def count(kind: DueKind, user, today: date, now: datetime, *, filters=None) -> int:
@@ -141,7 +149,8 @@ def count(kind: DueKind, user, today: date, now: datetime, *, filters=None) -> i
     query = kind.query(user, today, now)
     if query is None:
         return 0
-    capped = _ordered(query.subquery(), filters).order_by(None).limit(COUNT_CAP + 1).subquery()
+    rows = query.subquery()
+    capped = _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
 
 

@@ -74,6 +74,7 @@ def signatures_query(user, _today, _now):
             TreatmentPlan.acknowledged_how,
             overdue=sa.false(),
             due_at=TreatmentPlan.author_signed_at,
+            row_id=TreatmentPlan.id,
         )
         .join(TreatmentPlan, TreatmentPlan.episode_id == Episode.id)
         .where(
@@ -104,7 +105,10 @@ def reviewed_drafts_query(user, _today, _now):
         return None
     return (
         episode_rows(
-            TreatmentPlan.id.label("plan_id"), overdue=sa.false(), due_at=PlanReview.reviewed_at
+            TreatmentPlan.id.label("plan_id"),
+            overdue=sa.false(),
+            due_at=PlanReview.reviewed_at,
+            row_id=TreatmentPlan.id,
         )
         .join(TreatmentPlan, TreatmentPlan.episode_id == Episode.id)
         .join(PlanReview, PlanReview.next_plan_id == TreatmentPlan.id)
@@ -139,7 +143,12 @@ def reviews_query(user, today, _now):
     due = TreatmentPlan.next_review_on
     mine = sa.and_(Episode.primary_counselor_id == user.id, due <= today + notice)
     return (
-        episode_rows(TreatmentPlan.id.label("plan_id"), overdue=due < today, due_at=due)
+        episode_rows(
+            TreatmentPlan.id.label("plan_id"),
+            overdue=due < today,
+            due_at=due,
+            row_id=TreatmentPlan.id,
+        )
         .join(TreatmentPlan, TreatmentPlan.episode_id == Episode.id)
         .where(
             TreatmentPlan.status == PlanStatus.ACTIVE,

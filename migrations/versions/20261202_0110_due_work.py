@@ -10,7 +10,8 @@
   when a version is co-signed, when the episode's level changes, cleared when it is reviewed.
   Backfilled here with the intervals and time zone configured now.
 - Partial indexes: open episodes without a signed intake assessment, open episodes without a
-  plan in force (both by when the admission was entered), and active plans by review day.
+  plan in force (both by when the admission was entered), active plans by review day, and
+  emergency access grants not yet reviewed.
 
 The columns are added with ALTER TABLE ADD COLUMN rather than a batch rebuild, so that the
 triggers already on episodes and assessments survive on SQLite. Downgrade drops the triggers,
@@ -56,6 +57,8 @@ INDEXES = (
     ("ix_episodes_open_intake_unsigned", "episodes", "created_at", "intake_signed_at IS NULL"),
     ("ix_episodes_open_no_plan", "episodes", "created_at", "plan_in_force_at IS NULL"),
 )
+# Emergency access grants not yet reviewed, for supervisors' due work.
+UNREVIEWED = ("ix_emergency_accesses_unreviewed", "emergency_accesses", "granted_at")
 
 
 def _trigger_name(column: str, event: str) -> str:
@@ -149,6 +152,9 @@ def upgrade():
     for name, table, column, missing in INDEXES:
         condition = sa.text(f"discharged_on IS NULL AND {missing}")
         op.create_index(name, table, [column], sqlite_where=condition, postgresql_where=condition)
+    unreviewed = sa.text("reviewed_at IS NULL")
+    name, table, column = UNREVIEWED
+    op.create_index(name, table, [column], sqlite_where=unreviewed, postgresql_where=unreviewed)
     active = sa.text("status = 'active'")
     op.create_index(
         "ix_treatment_plans_active_review",
@@ -163,6 +169,7 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     op.drop_index("ix_treatment_plans_active_review", table_name="treatment_plans")
+    op.drop_index(UNREVIEWED[0], table_name=UNREVIEWED[1])
     for name, table, _column, _missing in INDEXES:
         op.drop_index(name, table_name=table)
     _drop_triggers(dialect)
