@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from clinic.assessments.models import InstrumentResult
 from clinic.clients.levels import Level
 from clinic.core.audit import AuditEvent
-from clinic.core.clock import clinic_today
+from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 from tests.forms import rendered_form
 
@@ -166,3 +167,32 @@ def test_the_worklist_costs_the_same_statements_whatever_is_waiting(
         client.get("/worklist/primary_counselor")
         client.get("/")
     assert many.count == few.count
+
+
+def test_safety_flags_are_all_shown_however_many(client, login_as, clients, users, clock):
+    staff = users.make()
+    flagged = []
+    for number in range(7):
+        record = clients.make(f"Flag{number}", "Raised")
+        episode = clients.admit(record, counselor=staff)
+        db.session.add(
+            InstrumentResult(
+                client_id=record.id,
+                episode_id=episode.id,
+                code="PHQ9",
+                answers={},
+                total=12,
+                band="moderate",
+                flags=["safety"],
+                safety_flag=True,
+                administered_at=utcnow() - timedelta(minutes=number),
+                administered_by_id=staff.id,
+            )
+        )
+        flagged.append(record)
+    db.session.commit()
+    login_as("supervisor")
+    due = due_section(client.get("/").get_data(as_text=True))
+    assert due.count("Safety flag to acknowledge") == 7
+    assert all(record.display_name in due for record in flagged)
+    assert "See all" not in due.split("Safety flags to acknowledge", 1)[1].split("due-kind", 1)[0]
