@@ -132,6 +132,19 @@ def _urgency(rows: sa.Subquery) -> list:
     return [*order, rows.c.due_at, rows.c.row_id]
 
 
+def first_statement(query: Select, *, limit: int, offset: int = 0, filters=None) -> Select:
+    """A kind's rows, the most urgent first, a page of them."""
+    rows = query.subquery()
+    return _filtered(rows, filters).order_by(*_urgency(rows)).limit(limit).offset(offset)
+
+
+def count_statement(query: Select, *, filters=None) -> Select:
+    """How many rows a kind has, counted up to COUNT_CAP + 1 (reading only their ids)."""
+    rows = query.subquery()
+    capped = _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
+    return sa.select(sa.func.count()).select_from(capped)
+
+
 def first(
     kind: DueKind, user, today: date, now: datetime, *, limit: int, offset: int = 0, filters=None
 ) -> list[DueItem] | None:
@@ -139,8 +152,7 @@ def first(
     query = kind.query(user, today, now)
     if query is None:
         return None
-    rows = query.subquery()
-    page = _filtered(rows, filters).order_by(*_urgency(rows)).limit(limit).offset(offset)
+    page = first_statement(query, limit=limit, offset=offset, filters=filters)
     return [kind.item(row, today, now) for row in db.session.execute(page)]
 
 
@@ -149,9 +161,7 @@ def count(kind: DueKind, user, today: date, now: datetime, *, filters=None) -> i
     query = kind.query(user, today, now)
     if query is None:
         return 0
-    rows = query.subquery()
-    capped = _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+    return db.session.scalar(count_statement(query, filters=filters))
 
 
 def summary(user, today: date, now: datetime, *, preview: int) -> list[DueGroup]:
