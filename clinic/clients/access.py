@@ -17,6 +17,7 @@ Since a place on a care team opens the record, who may fill one is decided here 
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from clinic.auth.models import Role
@@ -31,48 +32,85 @@ EMERGENCY_ACCESS_LENGTH = timedelta(minutes=60)
 ALL_CLIENT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
-def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
-    episodes = (
-        sa.select(Episode.client_id)
-        .join(CareTeamMember, CareTeamMember.episode_id == Episode.id)
+# Each subquery names its own tables (aliases): a query that already joins episodes or clients
+# (a due list, say) and adds the visibility clause must not have them correlated with its own.
+
+
+def care_team_clients(user_id: int, today: date) -> sa.Select:
+    """Ids of the clients whose care team the user is on, for an open episode or up to 30 days
+    after its discharge: read from the team's user index, as many rows as the caseload."""
+    episode, member = aliased(Episode, name="team_episode"), aliased(CareTeamMember, name="team")
+    return (
+        sa.select(episode.client_id)
+        .join(member, member.episode_id == episode.id)
         .where(
-            CareTeamMember.user_id == user_id,
-            CareTeamMember.removed_at.is_(None),
+            member.user_id == user_id,
+            member.removed_at.is_(None),
             sa.or_(
-                Episode.discharged_on.is_(None),
-                Episode.discharged_on >= today - AFTERCARE_FOLLOW_UP,
+                episode.discharged_on.is_(None),
+                episode.discharged_on >= today - AFTERCARE_FOLLOW_UP,
             ),
         )
     )
-    return Client.id.in_(episodes)
+
+
+def withdrawal_management_clients() -> sa.Select:
+    """Ids of the unrestricted clients now in withdrawal management (the open-level index)."""
+    episode, client = aliased(Episode, name="wm_episode"), aliased(Client, name="wm_client")
+    return (
+        sa.select(episode.client_id)
+        .join(client, client.id == episode.client_id)
+        .where(
+            episode.discharged_on.is_(None),
+            episode.current_level == Level.WM,
+            client.restricted.is_(False),
+        )
+    )
+
+
+def emergency_access_clients(user_id: int, now: datetime) -> sa.Select:
+    """Ids of the unrestricted clients the user holds an unexpired emergency access grant for."""
+    grant, client = aliased(EmergencyAccess, name="grant"), aliased(Client, name="granted_client")
+    return (
+        sa.select(grant.client_id)
+        .join(client, client.id == grant.client_id)
+        .where(grant.user_id == user_id, grant.expires_at > now, client.restricted.is_(False))
+    )
+
+
+def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
+    return Client.id.in_(care_team_clients(user_id, today))
 
 
 def in_withdrawal_management() -> ColumnElement[bool]:
-    episodes = sa.select(Episode.client_id).where(
-        Episode.discharged_on.is_(None), Episode.current_level == Level.WM
-    )
-    return sa.and_(Client.restricted.is_(False), Client.id.in_(episodes))
+    return Client.id.in_(withdrawal_management_clients())
+
+
+def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
+    return Client.id.in_(emergency_access_clients(user_id, now))
 
 
 def in_intake(now: datetime) -> ColumnElement[bool]:
-    open_episode = sa.select(Episode.client_id).where(Episode.discharged_on.is_(None))
-    recent = open_episode.where(Episode.created_at >= now - INTAKE_WINDOW)
-    return sa.and_(
-        Client.restricted.is_(False),
-        sa.or_(Client.id.not_in(open_episode), Client.id.in_(recent)),
+    """Unrestricted clients with no open episode entered before the intake window. A client
+    has at most one open episode, so this is "no open episode, or one entered in the window",
+    asked per client of the one-open-episode index (never a list of every open episode)."""
+    episode = aliased(Episode, name="intake_episode")
+    settled = (
+        sa.select(episode.id)
+        .where(
+            episode.client_id == Client.id,
+            episode.discharged_on.is_(None),
+            episode.created_at < now - INTAKE_WINDOW,
+        )
+        .correlate(Client)
+        .exists()
     )
+    return sa.and_(Client.restricted.is_(False), ~settled)
 
 
 def in_intake_window(episode: Episode, now: datetime) -> bool:
     """`episode` is open and was entered within the intake window (as `in_intake` counts)."""
     return episode.discharged_on is None and episode.created_at >= now - INTAKE_WINDOW
-
-
-def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
-    grants = sa.select(EmergencyAccess.client_id).where(
-        EmergencyAccess.user_id == user_id, EmergencyAccess.expires_at > now
-    )
-    return sa.and_(Client.restricted.is_(False), Client.id.in_(grants))
 
 
 def sees_every_client(user) -> bool:
@@ -84,12 +122,16 @@ def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
     roles = user.roles
     if sees_every_client(user):
         return sa.true()
-    clauses = []
+    # The small side drives: the user's care teams, grants and (for medical staff) the clients
+    # in withdrawal management, as one set of ids the database reads from their indexes and
+    # joins to clients by primary key, not a filter tried on every client.
+    sources = []
     if Role.COUNSELOR in roles or Role.MEDICAL in roles:
-        clauses.append(on_care_team(user.id, today))
-        clauses.append(granted_emergency_access(user.id, now))
+        sources.append(care_team_clients(user.id, today))
+        sources.append(emergency_access_clients(user.id, now))
     if Role.MEDICAL in roles:
-        clauses.append(in_withdrawal_management())
+        sources.append(withdrawal_management_clients())
+    clauses = [Client.id.in_(sa.union_all(*sources))] if sources else []
     if Role.INTAKE in roles:
         clauses.append(in_intake(now))
     return sa.or_(*clauses) if clauses else sa.false()

@@ -243,6 +243,21 @@ class Episode(db.Model):
         partial_index(
             "ix_episodes_open_level", "current_level", "client_id", where="discharged_on IS NULL"
         ),
+        # The census and the caseload totals: per level, from the index alone (discharged_on,
+        # NULL here, is in it because SQLite counts only indexed columns towards covering).
+        partial_index(
+            "ix_episodes_open_by_level",
+            "current_level",
+            "level_since",
+            "primary_counselor_id",
+            "discharged_on",
+            where="discharged_on IS NULL",
+        ),
+        # Admissions and discharges today and this week: two range counts.
+        sa.Index("ix_episodes_admitted_on", "admitted_on"),
+        partial_index(
+            "ix_episodes_discharged_on", "discharged_on", where="discharged_on IS NOT NULL"
+        ),
         sa.CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= admitted_on",
             name="discharge_after_admission",
