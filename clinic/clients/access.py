@@ -54,20 +54,6 @@ def care_team_clients(user_id: int, today: date) -> sa.Select:
     )
 
 
-def withdrawal_management_clients() -> sa.Select:
-    """Ids of the unrestricted clients now in withdrawal management (the open-level index)."""
-    episode, client = aliased(Episode, name="wm_episode"), aliased(Client, name="wm_client")
-    return (
-        sa.select(episode.client_id)
-        .join(client, client.id == episode.client_id)
-        .where(
-            episode.discharged_on.is_(None),
-            episode.current_level == Level.WM,
-            client.restricted.is_(False),
-        )
-    )
-
-
 def emergency_access_clients(user_id: int, now: datetime) -> sa.Select:
     """Ids of the unrestricted clients the user holds an unexpired emergency access grant for."""
     grant, client = aliased(EmergencyAccess, name="grant"), aliased(Client, name="granted_client")
@@ -83,7 +69,21 @@ def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
 
 
 def in_withdrawal_management() -> ColumnElement[bool]:
-    return Client.id.in_(withdrawal_management_clients())
+    """Unrestricted clients now in withdrawal management, asked per client of the open-level
+    index: they are many (medical staff see them all), so the list walks clients in its own
+    order and stops at a page, rather than gathering and sorting every one of them."""
+    episode = aliased(Episode, name="wm_episode")
+    withdrawing = (
+        sa.select(episode.id)
+        .where(
+            episode.client_id == Client.id,
+            episode.discharged_on.is_(None),
+            episode.current_level == Level.WM,
+        )
+        .correlate(Client)
+        .exists()
+    )
+    return sa.and_(Client.restricted.is_(False), withdrawing)
 
 
 def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
@@ -122,16 +122,16 @@ def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
     roles = user.roles
     if sees_every_client(user):
         return sa.true()
-    # The small side drives: the user's care teams, grants and (for medical staff) the clients
-    # in withdrawal management, as one set of ids the database reads from their indexes and
-    # joins to clients by primary key, not a filter tried on every client.
-    sources = []
+    clauses = []
     if Role.COUNSELOR in roles or Role.MEDICAL in roles:
-        sources.append(care_team_clients(user.id, today))
-        sources.append(emergency_access_clients(user.id, now))
+        # The small side drives: the user's care teams and grants, one set of ids read from
+        # their user indexes and joined to clients by primary key (not a test of every client).
+        mine = sa.union_all(
+            care_team_clients(user.id, today), emergency_access_clients(user.id, now)
+        )
+        clauses.append(Client.id.in_(mine))
     if Role.MEDICAL in roles:
-        sources.append(withdrawal_management_clients())
-    clauses = [Client.id.in_(sa.union_all(*sources))] if sources else []
+        clauses.append(in_withdrawal_management())
     if Role.INTAKE in roles:
         clauses.append(in_intake(now))
     return sa.or_(*clauses) if clauses else sa.false()

@@ -320,6 +320,10 @@ class CareTeamMember(db.Model):
             "user_id",
             where="removed_at IS NULL",
         ),
+        # Who sees which client: the teams a user is on now, from the index alone.
+        partial_index(
+            "ix_care_team_members_active_user", "user_id", "episode_id", where="removed_at IS NULL"
+        ),
     )
 
 

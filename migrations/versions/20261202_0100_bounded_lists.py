@@ -9,6 +9,9 @@
   "this week" as two range counts, instead of one OR over every episode ever admitted. Discharge
   dates are indexed for closed episodes only (a range on them never matches an open one).
 
+- `ix_care_team_members_active_user`: the care teams a user is on now, with their episodes, so
+  that a counselor's or medical user's list starts from their own teams (index only).
+
 Indexes only: no table is rebuilt, so the triggers of migration 0003 and 0006 stay as they are.
 
 Revision ID: 20261202_0100
@@ -38,6 +41,12 @@ def upgrade():
     )
     op.create_index("ix_episodes_admitted_on", "episodes", ["admitted_on"])
     op.create_index(
+        "ix_care_team_members_active_user",
+        "care_team_members",
+        ["user_id", "episode_id"],
+        **_where("removed_at IS NULL"),
+    )
+    op.create_index(
         "ix_episodes_discharged_on",
         "episodes",
         ["discharged_on"],
@@ -47,5 +56,6 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_episodes_discharged_on", table_name="episodes")
+    op.drop_index("ix_care_team_members_active_user", table_name="care_team_members")
     op.drop_index("ix_episodes_admitted_on", table_name="episodes")
     op.drop_index("ix_episodes_open_by_level", table_name="episodes")
