@@ -157,3 +157,19 @@ def test_the_report_runs_a_fixed_number_of_queries(
             response.get_data()
         counts.append(counted.count)
     assert counts[0] == counts[1]
+
+
+def test_a_large_export_goes_to_a_temporary_file_not_memory(monkeypatch):
+    import io
+
+    from clinic.reports import views
+
+    monkeypatch.setattr(views, "EXPORT_IN_MEMORY", 100)
+    small = views._spooled(["a" * 50])
+    assert isinstance(small, io.BytesIO)
+    large = views._spooled(["a" * 60, "b" * 60, "c"])
+    try:
+        assert not isinstance(large, io.BytesIO)
+        assert large.read() == b"a" * 60 + b"b" * 60 + b"c"
+    finally:
+        large.close()
