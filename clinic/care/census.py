@@ -144,4 +144,5 @@ def _days_since(column, now: datetime):
     if db.engine.dialect.name == "sqlite":
         stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
         return sa.func.julianday(stamp) - sa.func.julianday(column)
-    return sa.extract("epoch", sa.literal(now) - column) / 86400
+    # date_part is double precision (EXTRACT is numeric, several times slower over every row).
+    return sa.func.date_part("epoch", sa.literal(now) - column) / 86400
