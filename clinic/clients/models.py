@@ -258,6 +258,21 @@ class Episode(db.Model):
             "created_at",
             where="discharged_on IS NULL AND plan_in_force_at IS NULL",
         ),
+        # The census and the caseload totals: per level, from the index alone (discharged_on,
+        # NULL here, is in it because SQLite counts only indexed columns towards covering).
+        partial_index(
+            "ix_episodes_open_by_level",
+            "current_level",
+            "level_since",
+            "primary_counselor_id",
+            "discharged_on",
+            where="discharged_on IS NULL",
+        ),
+        # Admissions and discharges today and this week: two range counts.
+        sa.Index("ix_episodes_admitted_on", "admitted_on"),
+        partial_index(
+            "ix_episodes_discharged_on", "discharged_on", where="discharged_on IS NOT NULL"
+        ),
         sa.CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= admitted_on",
             name="discharge_after_admission",
@@ -319,6 +334,10 @@ class CareTeamMember(db.Model):
             "episode_id",
             "user_id",
             where="removed_at IS NULL",
+        ),
+        # Who sees which client: the teams a user is on now, from the index alone.
+        partial_index(
+            "ix_care_team_members_active_user", "user_id", "episode_id", where="removed_at IS NULL"
         ),
     )
 

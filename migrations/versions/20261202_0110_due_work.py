@@ -18,7 +18,7 @@ triggers already on episodes and assessments survive on SQLite. Downgrade drops 
 indexes and columns; nothing is lost that is not derived from other rows.
 
 Revision ID: 20261202_0110
-Revises: 20261201_2323
+Revises: 20261202_0100
 Create Date: 2026-12-02
 """
 
@@ -30,7 +30,7 @@ from alembic import op
 from flask import current_app
 
 revision = "20261202_0110"
-down_revision = "20261201_2323"
+down_revision = "20261202_0100"
 branch_labels = None
 depends_on = None
 
