@@ -157,6 +157,10 @@ TRIGGERS_AT_HEAD = {
         ("assessments", "assessments_refresh_intake_signed_at_update"): "20261202_0110",
         ("treatment_plans", "treatment_plans_refresh_plan_in_force_at_insert"): "20261202_0110",
         ("treatment_plans", "treatment_plans_refresh_plan_in_force_at_update"): "20261202_0110",
+        ("instrument_results", "instrument_results_refresh_last_cows_at_insert"): "20261202_0110",
+        ("instrument_results", "instrument_results_refresh_last_cows_at_update"): "20261202_0110",
+        ("instrument_results", "instrument_results_refresh_last_ciwa_at_insert"): "20261202_0110",
+        ("instrument_results", "instrument_results_refresh_last_ciwa_at_update"): "20261202_0110",
     },
     "postgresql": {
         ("audit_events", "audit_events_append_only"): "0001",
@@ -169,6 +173,8 @@ TRIGGERS_AT_HEAD = {
         ("episodes", "episodes_one_open_stay"): "0006",
         ("assessments", "assessments_refresh_intake_signed_at"): "20261202_0110",
         ("treatment_plans", "treatment_plans_refresh_plan_in_force_at"): "20261202_0110",
+        ("instrument_results", "instrument_results_refresh_last_cows_at"): "20261202_0110",
+        ("instrument_results", "instrument_results_refresh_last_ciwa_at"): "20261202_0110",
     },
 }
 TRIGGERS_QUERY = {

@@ -23,6 +23,8 @@ from clinic.core.permissions import can
 
 # A COWS becomes overdue this long after it fell due.
 COWS_GRACE = timedelta(hours=1)
+# When each withdrawal score was last given, kept on the episode by the database.
+LAST_GIVEN = {"COWS": Episode.last_cows_at, "CIWAAR": Episode.last_ciwa_at}
 
 
 def _local_day(moment):
@@ -81,12 +83,7 @@ def _withdrawal_query(user, now, code: str, substances: frozenset[Substance]):
     if not can(user, "work.medical"):
         return None
     interval = current_app.config["COWS_INTERVAL"]
-    last_given = (
-        sa.select(sa.func.max(InstrumentResult.administered_at))
-        .where(InstrumentResult.episode_id == Episode.id, InstrumentResult.code == code)
-        .correlate(Episode)
-        .scalar_subquery()
-    )
+    last_given = LAST_GIVEN[code]
     withdrawing = (
         sa.select(SubstanceUse.id)
         .where(SubstanceUse.episode_id == Episode.id, SubstanceUse.substance.in_(substances))

@@ -218,9 +218,12 @@ class Episode(db.Model):
     level_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     primary_counselor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Kept by triggers on assessments and treatment_plans (migration 20261202_0110), for the due
-    # work's indexes: when the intake assessment was signed, when a plan first took effect.
+    # work's indexes: when the intake assessment was signed, when a plan first took effect...
     intake_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     plan_in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # ... and when the latest COWS and CIWA-Ar were given (triggers on instrument_results).
+    last_cows_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_ciwa_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client: Mapped[Client] = relationship(back_populates="episodes", lazy="raise")
     substances: Mapped[list["SubstanceUse"]] = relationship(

@@ -5,6 +5,10 @@
   signed_at), like migration 0003's copies.
 - `episodes.plan_in_force_at`: when a treatment plan of the episode first left draft, kept by
   triggers on `treatment_plans` (insert, and update of status).
+- `episodes.last_cows_at`, `episodes.last_ciwa_at`: when the episode's latest COWS and CIWA-Ar
+  were given, kept by triggers on `instrument_results` (insert, and update of code or
+  administered_at; results are never deleted), so that withdrawal scores due are read from the
+  episode row rather than a search of the results for every client in withdrawal management.
 - `treatment_plans.next_review_on`: the active version's next review day, written by the
   application (it depends on the configured review intervals and the clinic's time zone):
   when a version is co-signed, when the episode's level changes, cleared when it is reviewed.
@@ -44,6 +48,18 @@ REFRESH = {
         "UPDATE episodes SET intake_signed_at = (SELECT min(signed_at) FROM assessments"
         " WHERE assessments.episode_id = {id} AND kind = 'intake' AND status = 'signed')"
         " WHERE id = {id}",
+    ),
+    "last_cows_at": (
+        "instrument_results",
+        "code, administered_at",
+        "UPDATE episodes SET last_cows_at = (SELECT max(administered_at) FROM instrument_results"
+        " WHERE instrument_results.episode_id = {id} AND code = 'COWS') WHERE id = {id}",
+    ),
+    "last_ciwa_at": (
+        "instrument_results",
+        "code, administered_at",
+        "UPDATE episodes SET last_ciwa_at = (SELECT max(administered_at) FROM instrument_results"
+        " WHERE instrument_results.episode_id = {id} AND code = 'CIWAAR') WHERE id = {id}",
     ),
     "plan_in_force_at": (
         "treatment_plans",
@@ -145,6 +161,8 @@ def upgrade():
     timestamp = "TIMESTAMP WITH TIME ZONE" if dialect == "postgresql" else "DATETIME"
     op.execute(f"ALTER TABLE episodes ADD COLUMN intake_signed_at {timestamp}")
     op.execute(f"ALTER TABLE episodes ADD COLUMN plan_in_force_at {timestamp}")
+    op.execute(f"ALTER TABLE episodes ADD COLUMN last_cows_at {timestamp}")
+    op.execute(f"ALTER TABLE episodes ADD COLUMN last_ciwa_at {timestamp}")
     op.execute("ALTER TABLE treatment_plans ADD COLUMN next_review_on DATE")
     for _table, _columns, refresh in REFRESH.values():  # every episode, as the triggers would
         op.execute(refresh.format(id="episodes.id").removesuffix(" WHERE id = episodes.id"))
@@ -176,3 +194,5 @@ def downgrade():
     op.execute("ALTER TABLE treatment_plans DROP COLUMN next_review_on")
     op.execute("ALTER TABLE episodes DROP COLUMN plan_in_force_at")
     op.execute("ALTER TABLE episodes DROP COLUMN intake_signed_at")
+    op.execute("ALTER TABLE episodes DROP COLUMN last_cows_at")
+    op.execute("ALTER TABLE episodes DROP COLUMN last_ciwa_at")
