@@ -93,7 +93,10 @@ def worklist(kind: str):
 @bp.get("/healthz")
 @public
 def healthz():
-    """For load balancers and monitors: is this process up, and can it reach its database?"""
+    """For load balancers and monitors: is this process up, and can it reach its database?
+
+    A GET, so a read that takes no lock (`clinic.core.transaction`): on SQLite, WAL lets it read
+    while another request holds the write lock, and a busy server is not reported down."""
     try:
         db.session.execute(sa.text("SELECT 1"))
         db.session.rollback()
