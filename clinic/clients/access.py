@@ -34,12 +34,19 @@ ALL_CLIENT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 # Each subquery names its own tables (aliases): a query that already joins episodes or clients
 # (a due list, say) and adds the visibility clause must not have them correlated with its own.
+# Made once: building an alias costs more than the query it serves.
+TEAM_EPISODE = aliased(Episode, name="team_episode")
+TEAM = aliased(CareTeamMember, name="team")
+WM_EPISODE = aliased(Episode, name="wm_episode")
+GRANT = aliased(EmergencyAccess, name="grant")
+GRANTED_CLIENT = aliased(Client, name="granted_client")
+INTAKE_EPISODE = aliased(Episode, name="intake_episode")
 
 
 def care_team_clients(user_id: int, today: date) -> sa.Select:
     """Ids of the clients whose care team the user is on, for an open episode or up to 30 days
     after its discharge: read from the team's user index, as many rows as the caseload."""
-    episode, member = aliased(Episode, name="team_episode"), aliased(CareTeamMember, name="team")
+    episode, member = TEAM_EPISODE, TEAM
     return (
         sa.select(episode.client_id)
         .join(member, member.episode_id == episode.id)
@@ -56,7 +63,7 @@ def care_team_clients(user_id: int, today: date) -> sa.Select:
 
 def emergency_access_clients(user_id: int, now: datetime) -> sa.Select:
     """Ids of the unrestricted clients the user holds an unexpired emergency access grant for."""
-    grant, client = aliased(EmergencyAccess, name="grant"), aliased(Client, name="granted_client")
+    grant, client = GRANT, GRANTED_CLIENT
     return (
         sa.select(grant.client_id)
         .join(client, client.id == grant.client_id)
@@ -72,7 +79,7 @@ def in_withdrawal_management() -> ColumnElement[bool]:
     """Unrestricted clients now in withdrawal management, asked per client of the open-level
     index: they are many (medical staff see them all), so the list walks clients in its own
     order and stops at a page, rather than gathering and sorting every one of them."""
-    episode = aliased(Episode, name="wm_episode")
+    episode = WM_EPISODE
     withdrawing = (
         sa.select(episode.id)
         .where(
@@ -94,7 +101,7 @@ def in_intake(now: datetime) -> ColumnElement[bool]:
     """Unrestricted clients with no open episode entered before the intake window. A client
     has at most one open episode, so this is "no open episode, or one entered in the window",
     asked per client of the one-open-episode index (never a list of every open episode)."""
-    episode = aliased(Episode, name="intake_episode")
+    episode = INTAKE_EPISODE
     settled = (
         sa.select(episode.id)
         .where(
