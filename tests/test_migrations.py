@@ -161,6 +161,9 @@ TRIGGERS_AT_HEAD = {
         ("instrument_results", "instrument_results_refresh_last_cows_at_update"): "20261202_0110",
         ("instrument_results", "instrument_results_refresh_last_ciwa_at_insert"): "20261202_0110",
         ("instrument_results", "instrument_results_refresh_last_ciwa_at_update"): "20261202_0110",
+        ("episodes", "episodes_level_census_insert"): "20261202_0120",
+        ("episodes", "episodes_level_census_update"): "20261202_0120",
+        ("episodes", "episodes_level_census_delete"): "20261202_0120",
     },
     "postgresql": {
         ("audit_events", "audit_events_append_only"): "0001",
@@ -175,6 +178,7 @@ TRIGGERS_AT_HEAD = {
         ("treatment_plans", "treatment_plans_refresh_plan_in_force_at"): "20261202_0110",
         ("instrument_results", "instrument_results_refresh_last_cows_at"): "20261202_0110",
         ("instrument_results", "instrument_results_refresh_last_ciwa_at"): "20261202_0110",
+        ("episodes", "episodes_level_census"): "20261202_0120",
     },
 }
 TRIGGERS_QUERY = {

@@ -3,13 +3,14 @@ in SQL from the episodes' current levels.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from clinic.auth.models import User
 from clinic.care.models import BedCapacity
 from clinic.care.requests import TransitionError
+from clinic.clients.census_counts import open_by_level
 from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import Episode
 from clinic.core import audit
@@ -87,14 +88,11 @@ class Census:
 
 
 def census(today: date | None = None) -> Census:
-    """The census now, counted in SQL from the episodes' current levels: three queries, each
-    reading an index (the open episodes', and the admission and discharge dates'), never the
-    history of every episode."""
+    """The census now: the open episodes per level as the database keeps them (six rows, see
+    clients/census_counts.py), and the admissions and discharges as range counts on the date
+    indexes, never the history of every episode."""
     today = today or clinic_today()
-    by_level = {
-        Level(level): (count, days)
-        for level, count, days in db.session.execute(census_by_level(utcnow()))
-    }
+    by_level = open_by_level(utcnow())
     beds = dict(db.session.execute(sa.select(BedCapacity.level, BedCapacity.beds)).all())
     flows = db.session.execute(census_flows(today)).one()
     rows = [
@@ -102,25 +100,11 @@ def census(today: date | None = None) -> Census:
             level,
             by_level.get(level, (0, None))[0],
             beds.get(level) if level.info.bed_based else None,
-            float(by_level[level][1]) if level in by_level else None,
+            by_level.get(level, (0, None))[1],
         )
         for level in BY_INTENSITY
     ]
     return Census(rows, *flows)
-
-
-def census_by_level(now: datetime) -> sa.Select:
-    """Open episodes per current level, with the average days at it: one pass over the covering
-    index of open episodes (current_level, level_since)."""
-    return (
-        sa.select(
-            Episode.current_level,
-            sa.func.count(),
-            sa.func.avg(_days_since(Episode.level_since, now)),
-        )
-        .where(Episode.discharged_on.is_(None), Episode.current_level.is_not(None))
-        .group_by(Episode.current_level)
-    )
 
 
 def census_flows(today: date) -> sa.Select:
@@ -137,12 +121,3 @@ def census_flows(today: date) -> sa.Select:
 
 def _episodes_where(condition):
     return sa.select(sa.func.count()).select_from(Episode).where(condition).scalar_subquery()
-
-
-def _days_since(column, now: datetime):
-    """Days from `column` to `now`, as SQL on either database."""
-    if db.engine.dialect.name == "sqlite":
-        stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
-        return sa.func.julianday(stamp) - sa.func.julianday(column)
-    # date_part is double precision (EXTRACT is numeric, several times slower over every row).
-    return sa.func.date_part("epoch", sa.literal(now) - column) / 86400

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from clinic.auth.models import User, UserRole
 from clinic.clients import access
+from clinic.clients.census_counts import open_by_level
 from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import (
     CareTeamMember,
@@ -20,6 +21,7 @@ from clinic.clients.models import (
 )
 from clinic.clients.stays import LevelCorrection, LevelOfCareStay
 from clinic.clients.vocabulary import TeamRole
+from clinic.core.clock import utcnow
 from clinic.extensions import db
 
 OpenEpisode = aliased(Episode, name="open_episode")
@@ -261,19 +263,22 @@ def _per_level() -> list:
 
 
 def caseload_totals() -> list[tuple]:
-    """Open episodes per level: (level, every one, those with no primary counselor)."""
-    return list(db.session.execute(caseload_totals_query()))
+    """Open episodes per level: (level, every one, those with no primary counselor). The first
+    from the counts the database keeps (census_counts), the second from the caseload index's
+    range of open episodes without a counselor: neither reads every open episode."""
+    unassigned = dict(db.session.execute(unassigned_by_level_query()).all())
+    return [
+        (level, every, unassigned.get(level, 0))
+        for level, (every, _days) in open_by_level(utcnow()).items()
+        if every or unassigned.get(level)
+    ]
 
 
-def caseload_totals_query() -> sa.Select:
-    """caseload_totals()'s query: grouped in SQL, one pass over the open episodes' level index."""
+def unassigned_by_level_query() -> sa.Select:
+    """Open episodes with no primary counselor, per level (the caseload index's NULL range)."""
     return (
-        sa.select(
-            Episode.current_level,
-            sa.func.count(),
-            sa.func.count().filter(Episode.primary_counselor_id.is_(None)),
-        )
-        .where(OPEN_WITH_LEVEL)
+        sa.select(Episode.current_level, sa.func.count())
+        .where(OPEN_WITH_LEVEL, Episode.primary_counselor_id.is_(None))
         .group_by(Episode.current_level)
     )
 
