@@ -10,10 +10,11 @@ argument nobody here knows how to fill, or with nothing in the clinic to fill it
 `Problem` naming the route. Only the tables are read, never how a seed wrote them.
 """
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
 from flask import Flask
@@ -25,14 +26,15 @@ from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import User
 from clinic.care.models import DischargeRequest, TransitionRequest
-from clinic.clients.models import Client, Episode
+from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
 from clinic.plans.models import PlanProblem, TreatmentPlan
 from clinic.plans.vocabulary import PlanStatus
-from clinic.seed.scale import FIRST_COUNSELOR_EMAIL, SUPERVISOR_EMAIL
+from clinic.seed.scale import FIRST_COUNSELOR_EMAIL, SCALE_DOMAIN, SUPERVISOR_EMAIL
 
+FIRST_MEDICAL_EMAIL = f"medical01@{SCALE_DOMAIN}"
 # GET routes deliberately not timed, and why: the one place that says so.
 NOT_TIMED = {
     "static": "files sent as they are (the web server's job in production), no application code",
@@ -160,9 +162,16 @@ def sample_urls(app: Flask, session: Session, **options) -> list[SampleUrl]:
     return sampled.urls
 
 
-def sample(app: Flask, session: Session, counselor_email: str = FIRST_COUNSELOR_EMAIL) -> Sampled:
-    """The URLs that could be filled, and a Problem for each GET route that could not."""
-    clinic = Clinic(session, counselor_email)
+def sample(
+    app: Flask,
+    session: Session,
+    counselor_email: str = FIRST_COUNSELOR_EMAIL,
+    medical_email: str = FIRST_MEDICAL_EMAIL,
+) -> Sampled:
+    """The URLs that could be filled, and a Problem for each GET route that could not.
+    The sample client is one of `counselor_email`'s, with `medical_email` on its care team when
+    one such client has as many kinds of history as the richest."""
+    clinic = Clinic(session, counselor_email, medical_email)
     sampled = Sampled(client_id=clinic.sample_client())
     for rule in get_routes(app):
         if rule.endpoint in NOT_TIMED:
@@ -172,12 +181,48 @@ def sample(app: Flask, session: Session, counselor_email: str = FIRST_COUNSELOR_
         except UnfilledError as error:
             sampled.problems.append(Problem(rule.endpoint, str(error), error.empty_table))
             continue
-        path = rule.build(values, append_unknown=False)[1]
-        for variant in VARIANTS.get(rule.endpoint, [lambda _clinic: {}]):
-            query = variant(clinic)
-            url = f"{path}?{urlencode(query)}" if query else path
-            sampled.urls.append(SampleUrl(rule.endpoint, url))
+        for each in _every_choice(values):
+            path = rule.build(each, append_unknown=False)[1]
+            for variant in VARIANTS.get(rule.endpoint, [lambda _clinic: {}]):
+                query = variant(clinic)
+                url = f"{path}?{urlencode(query)}" if query else path
+                sampled.urls.append(SampleUrl(rule.endpoint, url))
     return sampled
+
+
+def _every_choice(values: dict) -> list[dict]:
+    """A fact that is a list (every instrument code) gives one URL per value."""
+    choices = [{}]
+    for argument, value in values.items():
+        options = value if isinstance(value, list) else [value]
+        choices = [{**each, argument: option} for each in choices for option in options]
+    return choices
+
+
+def page_label(app: Flask, url: str) -> str:
+    """The URL with its record ids named rather than given (`/clients/<client_id>/plans/`), so
+    that the same page has the same label in every clinic; other arguments and the query
+    string are kept."""
+    parts = urlsplit(url)
+    endpoint, values = app.url_map.bind("localhost").match(parts.path, method="GET")
+    rule = next(iter(app.url_map.iter_rules(endpoint)))
+    ids = {name: f"<{name}>" for name in values if name.endswith("_id") or name == "page"}
+    path = "".join(
+        ids.get(name, str(values[name])) if is_argument else name
+        for is_argument, name in _rule_parts(rule)
+    )
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def _rule_parts(rule: Rule) -> list[tuple[bool, str]]:
+    """The rule's text as (is an argument, literal text or argument name) pieces."""
+    pieces = []
+    for piece in re.split(r"(<[^>]+>)", rule.rule):
+        if piece.startswith("<") and piece.endswith(">"):
+            pieces.append((True, piece[1:-1].split(":")[-1]))
+        elif piece:
+            pieces.append((False, piece))
+    return pieces
 
 
 class UnfilledError(LookupError):
@@ -189,9 +234,10 @@ class UnfilledError(LookupError):
 class Clinic:
     """Reads the facts routes are filled from, each once."""
 
-    def __init__(self, session: Session, counselor_email: str):
+    def __init__(self, session: Session, counselor_email: str, medical_email: str):
         self.session = session
         self.counselor_id = session.scalar(sa.select(User.id).where(User.email == counselor_email))
+        self.medical_id = session.scalar(sa.select(User.id).where(User.email == medical_email))
         self._own: list[int] | None = None
         self._others: list[int] | None = None
         self._facts: dict[int, dict] = {}
@@ -215,17 +261,7 @@ class Clinic:
         facts = dict(self.global_facts())
         if client_facts:
             client_facts.add("client_id")
-            found = next(
-                (
-                    facts_of_client
-                    for client_id in self.candidates()
-                    if all(
-                        (facts_of_client := self.client_facts(client_id)).get(fact) is not None
-                        for fact in client_facts
-                    )
-                ),
-                None,
-            )
+            found = self._client_with(client_facts)
             if found is None:
                 missing = sorted(client_facts - {"client_id"}) or ["client_id"]
                 raise UnfilledError(
@@ -242,6 +278,14 @@ class Clinic:
                 )
             values[argument] = facts[fact]
         return values
+
+    def _client_with(self, wanted: set[str]) -> dict | None:
+        """The facts of the first candidate client that has every one of `wanted`."""
+        for client_id in self.candidates():
+            facts = self.client_facts(client_id)
+            if all(facts.get(fact) is not None for fact in wanted):
+                return facts
+        return None
 
     def _empty_table(self, facts: Iterable[str]) -> str | None:
         for fact in facts:
@@ -294,10 +338,20 @@ class Clinic:
         counted = sa.union_all(*parts).subquery()
         kinds = sa.func.count()
         rows = sa.func.sum(counted.c.rows)
+        with_medical = (
+            sa.select(Episode.client_id)
+            .join(CareTeamMember, CareTeamMember.episode_id == Episode.id)
+            .where(
+                Episode.discharged_on.is_(None),
+                CareTeamMember.user_id == self.medical_id,
+                CareTeamMember.removed_at.is_(None),
+            )
+        )
+        medical = sa.case((counted.c.client_id.in_(with_medical), 1), else_=0)
         ranked = (
             sa.select(counted.c.client_id)
             .group_by(counted.c.client_id)
-            .order_by(kinds.desc(), rows.desc(), counted.c.client_id)
+            .order_by(kinds.desc(), sa.func.max(medical).desc(), rows.desc(), counted.c.client_id)
             .limit(limit)
         )
         return list(self.session.scalars(ranked))
@@ -318,13 +372,6 @@ class Clinic:
             .join(TreatmentPlan, TreatmentPlan.id == PlanProblem.plan_id)
             .where(TreatmentPlan.client_id == client_id, TreatmentPlan.status == PlanStatus.DRAFT)
             .order_by(TreatmentPlan.id.desc(), PlanProblem.position)
-            .limit(1)
-        )
-        code = scalar(
-            sa.select(InstrumentResult.code)
-            .where(InstrumentResult.client_id == client_id)
-            .group_by(InstrumentResult.code)
-            .order_by(sa.func.count().desc(), InstrumentResult.code)
             .limit(1)
         )
         return {
@@ -364,7 +411,8 @@ class Clinic:
                 .order_by(TreatmentPlan.id.desc())
                 .limit(1)
             ),
-            "code": code or next(iter(INSTRUMENTS)),
+            # Every instrument: each role may give some of them only.
+            "code": list(INSTRUMENTS),
         }
 
     # --- Facts of the clinic as a whole ---------------------------------------------------
