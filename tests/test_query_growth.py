@@ -1,8 +1,8 @@
 """SQL statements per request do not grow with the clinic: every GET route of the app (filled by
 clinic/seed/sample.py, as `make bench` fills it), asked by every role of the scale seed that may
-open it, sends as many statements in a small synthetic clinic as in a clinic five times larger.
-A page that runs a query per client, per episode or per due item fails here (the probe route at
-the end shows the comparison catches one).
+open it, sends as many statements in a small synthetic clinic as in a clinic five times larger
+(give or take DATA_DEPENDENT). A page that runs a query per client, per episode or per due item
+fails here (the probe route at the end shows the comparison catches one).
 """
 
 from collections import Counter
@@ -25,6 +25,10 @@ from clinic.seed.scale import (
 from tests.conftest import dispose, empty_database, make_app
 
 SMALL, LARGE = 120, 600
+# The two clinics are different draws, so the sample client of one may have a pending request,
+# or a record naming someone, that the other's lacks, and its page one more lookup (of those
+# names, say). A page that queries once per row sends dozens more in a clinic five times larger.
+DATA_DEPENDENT = 2
 ROLES = {
     "supervisor": SUPERVISOR_EMAIL,
     "admin": ADMIN_EMAIL,
@@ -159,7 +163,7 @@ def test_statements_per_request_do_not_grow_with_the_clinic(clinics, endpoint):
             f"{role} (URL {key[1]}): {few[role]} statements at {SMALL} clients, "
             f"{many[role]} at {LARGE}"
             for role in few
-            if few[role] != many[role]
+            if many[role] > few[role] + DATA_DEPENDENT
         ]
     assert not grown, f"{endpoint}: " + "; ".join(grown)
 
@@ -169,4 +173,4 @@ def test_a_page_with_a_query_per_client_is_caught(clinics):
     few, many = small.statements[(PROBE, 0)], large.statements[(PROBE, 0)]
     assert few
     assert set(few) == set(many)
-    assert all(many[role] > few[role] for role in few)
+    assert all(many[role] > few[role] + DATA_DEPENDENT for role in few)

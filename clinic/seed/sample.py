@@ -25,7 +25,7 @@ from clinic.assessments.instruments import INSTRUMENTS
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import User
-from clinic.care.models import DischargeRequest, TransitionRequest
+from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
 from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.core.audit import AuditEvent
@@ -67,12 +67,18 @@ ARGUMENT_FACTS = {
 ROUTE_FACTS = {
     # Only a client with no open episode can be admitted (else: sent to the chart).
     "clients.admit": {"client_id": "discharged_client_id"},
-    # Only a draft's problems are edited (else: sent to the plan).
+    # Only the problems of a draft not yet signed are edited (else: sent to the plan).
     "plans.problem": {"plan_id": "draft_plan_id", "problem_id": "draft_problem_id"},
     # Only the active plan of an open episode is reviewed.
     "plans.review": {"plan_id": "active_plan_id"},
     # A first version has nothing to compare with.
     "plans.compare": {"plan_id": "later_plan_id"},
+}
+# What a route's client should have when some client has it, so that the page shows it (and
+# shows the same in every clinic): the move or discharge waiting for a decision.
+ROUTE_PREFERS = {
+    "care.moves": {"pending_move"},
+    "care.discharge": {"pending_discharge"},
 }
 # Facts that belong to one client: a route using any of them takes that client's `client_id`.
 CLIENT_FACTS = {
@@ -85,6 +91,8 @@ CLIENT_FACTS = {
     "active_plan_id",
     "later_plan_id",
     "code",
+    "pending_move",
+    "pending_discharge",
 }
 # The table each fact comes from, to say what the clinic lacks when it cannot be filled.
 FACT_TABLES = {
@@ -261,7 +269,10 @@ class Clinic:
         facts = dict(self.global_facts())
         if client_facts:
             client_facts.add("client_id")
-            found = self._client_with(client_facts)
+            preferred = ROUTE_PREFERS.get(rule.endpoint)
+            found = (preferred and self._client_with(client_facts | preferred)) or (
+                self._client_with(client_facts)
+            )
             if found is None:
                 missing = sorted(client_facts - {"client_id"}) or ["client_id"]
                 raise UnfilledError(
@@ -370,7 +381,11 @@ class Clinic:
         draft_problem = scalar(
             sa.select(PlanProblem.id)
             .join(TreatmentPlan, TreatmentPlan.id == PlanProblem.plan_id)
-            .where(TreatmentPlan.client_id == client_id, TreatmentPlan.status == PlanStatus.DRAFT)
+            .where(
+                TreatmentPlan.client_id == client_id,
+                TreatmentPlan.status == PlanStatus.DRAFT,
+                TreatmentPlan.author_signed_at.is_(None),
+            )
             .order_by(TreatmentPlan.id.desc(), PlanProblem.position)
             .limit(1)
         )
@@ -411,6 +426,22 @@ class Clinic:
                 .order_by(TreatmentPlan.id.desc())
                 .limit(1)
             ),
+            "pending_move": scalar(
+                sa.select(TransitionRequest.id)
+                .where(
+                    TransitionRequest.client_id == client_id,
+                    TransitionRequest.status == RequestStatus.PENDING,
+                )
+                .limit(1)
+            ),
+            "pending_discharge": scalar(
+                sa.select(DischargeRequest.id)
+                .where(
+                    DischargeRequest.client_id == client_id,
+                    DischargeRequest.status == RequestStatus.PENDING,
+                )
+                .limit(1)
+            ),
             # Every instrument: each role may give some of them only.
             "code": list(INSTRUMENTS),
         }
@@ -448,10 +479,11 @@ class Clinic:
             )
             .limit(1)
         )
+        prefixes = sa.select(sa.func.substr(Client.search_name, 1, 3).label("prefix")).subquery()
         prefix = scalar(
-            sa.select(sa.func.substr(Client.search_name, 1, 3))
-            .group_by(sa.func.substr(Client.search_name, 1, 3))
-            .order_by(sa.func.count().desc(), sa.func.substr(Client.search_name, 1, 3))
+            sa.select(prefixes.c.prefix)
+            .group_by(prefixes.c.prefix)
+            .order_by(sa.func.count().desc(), prefixes.c.prefix)
             .limit(1)
         )
         last = scalar(
