@@ -269,10 +269,19 @@ class Clinic:
         facts = dict(self.global_facts())
         if client_facts:
             client_facts.add("client_id")
-            preferred = ROUTE_PREFERS.get(rule.endpoint)
-            found = (preferred and self._client_with(client_facts | preferred)) or (
-                self._client_with(client_facts)
-            )
+            # The counselor's clients first, with what the route prefers, then without it, so that
+            # the counselor is timed on this page too; anyone's only when none of theirs will do.
+            preferred = ROUTE_PREFERS.get(rule.endpoint, set())
+            found = None
+            for own_only, wanted_facts in (
+                (True, client_facts | preferred),
+                (True, client_facts),
+                (False, client_facts | preferred),
+                (False, client_facts),
+            ):
+                found = self._client_with(wanted_facts, own_only=own_only)
+                if found is not None:
+                    break
             if found is None:
                 missing = sorted(client_facts - {"client_id"}) or ["client_id"]
                 raise UnfilledError(
@@ -290,9 +299,10 @@ class Clinic:
             values[argument] = facts[fact]
         return values
 
-    def _client_with(self, wanted: set[str]) -> dict | None:
-        """The facts of the first candidate client that has every one of `wanted`."""
-        for client_id in self.candidates():
+    def _client_with(self, wanted: set[str], *, own_only: bool = False) -> dict | None:
+        """The facts of the first candidate client (of the counselor's, with `own_only`) that has
+        every one of `wanted`."""
+        for client_id in self.candidates(own_only=own_only):
             facts = self.client_facts(client_id)
             if all(facts.get(fact) is not None for fact in wanted):
                 return facts
@@ -309,12 +319,14 @@ class Clinic:
 
     # --- The sample client, and the next ones ---------------------------------------------
 
-    def candidates(self) -> Iterator[int]:
+    def candidates(self, *, own_only: bool = False) -> Iterator[int]:
         """Clients in treatment, richest history first: the chosen counselor's, then (only
         when asked for) anyone's."""
         if self._own is None:
             self._own = self._ranked(Episode.primary_counselor_id == self.counselor_id, None)
         yield from self._own
+        if own_only:
+            return
         if self._others is None:
             self._others = self._ranked(sa.true(), CANDIDATES)
         yield from (client_id for client_id in self._others if client_id not in self._own)
