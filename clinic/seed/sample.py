@@ -2,9 +2,10 @@
 the database: what `make bench` times and what tests/test_query_growth.py counts.
 
 The ids come from one sample client in treatment: among the open episodes of a chosen counselor
-(the scale seed's first, whose caseload is the same size at any size of clinic), the client with
-the richest history (the most kinds of records, then the most records: assessments, instrument
-results, plans, moves, discharges, stays). A route that needs what that client lacks (a draft plan
+(the scale seed's first, whose caseload is the same size at any size of clinic), one with the
+first medical user on its care team, and of those the richest history (the most kinds of
+records, then the most records: assessments, instrument results, plans, moves, discharges,
+stays). A route that needs what that client lacks (a draft plan
 with a problem, a plan with an earlier version) takes the next client that has it; a route with an
 argument nobody here knows how to fill, or with nothing in the clinic to fill it from, is a
 `Problem` naming the route. Only the tables are read, never how a seed wrote them.
@@ -178,7 +179,8 @@ def sample(
 ) -> Sampled:
     """The URLs that could be filled, and a Problem for each GET route that could not.
     The sample client is one of `counselor_email`'s, with `medical_email` on its care team when
-    one such client has as many kinds of history as the richest."""
+    one of them has (so that every clinical role is timed on the chart), the richest in history
+    of those."""
     clinic = Clinic(session, counselor_email, medical_email)
     sampled = Sampled(client_id=clinic.sample_client())
     for rule in get_routes(app):
@@ -374,7 +376,7 @@ class Clinic:
         ranked = (
             sa.select(counted.c.client_id)
             .group_by(counted.c.client_id)
-            .order_by(kinds.desc(), sa.func.max(medical).desc(), rows.desc(), counted.c.client_id)
+            .order_by(sa.func.max(medical).desc(), kinds.desc(), rows.desc(), counted.c.client_id)
             .limit(limit)
         )
         return list(self.session.scalars(ranked))
