@@ -157,12 +157,16 @@ def test_statements_per_request_do_not_grow_with_the_clinic(clinics, endpoint):
     grown = []
     for key in urls:
         few, many = small.statements[key], large.statements.get(key, {})
-        assert few, f"{endpoint} (URL {key[1]}): no role may open it"
-        assert set(few) == set(many), f"{endpoint}: opened by {sorted(few)}, then {sorted(many)}"
+        assert few, f"{endpoint} (URL {key[1]}): no role may open it at {SMALL} clients"
+        assert many, f"{endpoint} (URL {key[1]}): no role may open it at {LARGE} clients"
+        # The two sample clients may be seen by different roles (one in the intake window, say):
+        # the roles that opened the page in both clinics are compared.
+        both = sorted(set(few) & set(many))
+        assert both, f"{endpoint}: opened by {sorted(few)}, then by {sorted(many)}"
         grown += [
             f"{role} (URL {key[1]}): {few[role]} statements at {SMALL} clients, "
             f"{many[role]} at {LARGE}"
-            for role in few
+            for role in both
             if many[role] > few[role] + DATA_DEPENDENT
         ]
     assert not grown, f"{endpoint}: " + "; ".join(grown)
