@@ -29,6 +29,7 @@ from clinic.auth.models import User
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
 from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.stays import LevelOfCareStay
+from clinic.core import due
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
 from clinic.plans.models import PlanProblem, TreatmentPlan
@@ -64,6 +65,7 @@ ARGUMENT_FACTS = {
     "user_id": "user_id",
     "event_id": "event_id",
     "page": "page",
+    "kind": "kind",
 }
 ROUTE_FACTS = {
     # Only a client with no open episode can be admitted (else: sent to the chart).
@@ -517,7 +519,13 @@ class Clinic:
         self.common_last_name = last or "Smith"
         self.common_first_name = first or "John"
         user = self.counselor_id or scalar(sa.select(sa.func.min(User.id)))
-        return {"discharged_client_id": discharged, "event_id": event, "user_id": user, "page": 1}
+        return {
+            "discharged_client_id": discharged,
+            "event_id": event,
+            "user_id": user,
+            "page": 1,
+            "kind": list(due.kinds()),  # a worklist per kind of due work
+        }
 
     def __getattr__(self, name: str):
         # common_prefix and the names are read with the global facts.
