@@ -30,9 +30,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Page timings against 10,000 synthetic clients (BENCH_CLIENTS, BENCH_REQUESTS to change).
+# Every page for every role against 10,000 synthetic clients, on SQLite; `make bench
+# DB=postgresql` (or DB=sqlite,postgresql) on a throwaway PostgreSQL; BENCH_CLIENTS=1000,10000
+# for several sizes. Tables in reports/; docs/benchmark.md says how to read them.
+DB ?= sqlite
 bench: $(STAMP)
-	$(BIN)/python scripts/bench
+	DB=$(DB) $(BIN)/python scripts/bench
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

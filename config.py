@@ -65,6 +65,10 @@ class Config:
     TRUSTED_PROXY_HOPS = 0
 
     PAGE_SIZE = 25
+    # The home page shows this many items of each kind of due work (all safety flags), each
+    # kind linking to its worklist, which pages its items WORKLIST_PAGE_SIZE at a time.
+    DUE_PREVIEW = 5
+    WORKLIST_PAGE_SIZE = 50
 
     # Assessment (docs/clinical-rules.md §2 and §3). A COWS is due this long after the last one
     # while a client is in withdrawal management; the intake assessment is expected signed this

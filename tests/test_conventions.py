@@ -31,7 +31,12 @@ CURRENT_USER_ALLOWED = (
     "clinic/__init__.py",
 )
 ROLE_ALLOWED = ("clinic/policy.py", "clinic/clients/access.py", "clinic/auth/", "clinic/seed/")
-COMMIT_ALLOWED = ("clinic/core/transaction.py", "clinic/auth/cli.py", "clinic/seed/")
+COMMIT_ALLOWED = (
+    "clinic/core/transaction.py",
+    "clinic/auth/cli.py",
+    "clinic/plans/cli.py",
+    "clinic/seed/",
+)
 
 
 def sources(package: Path = PACKAGE) -> dict[str, ast.Module]:

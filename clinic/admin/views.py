@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -19,7 +19,7 @@ from clinic.auth import accounts
 from clinic.auth.models import Role, User
 from clinic.core import audit
 from clinic.core.forms import choices
-from clinic.core.pagination import requested_page
+from clinic.core.pagination import LARGEST_ID, requested_page
 from clinic.core.permissions import deny, require
 from clinic.core.transaction import attempt
 from clinic.extensions import db
@@ -186,14 +186,19 @@ def user_password(user_id: int):
     return render_template("admin/user_password.html", user=user, form=form)
 
 
+# The audit log's page length.
+AUDIT_PAGE = 50
+
+
 @bp.get("/audit")
 @require("audit.view")
 def audit_log():
-    """The audit log, filtered by user, action and dates."""
+    """The audit log, newest first, filtered by user, action and dates: a page of events before
+    (older) or after (newer) an event id, each with a short summary of its detail."""
     form = AuditFilterForm(request.args)
     form.action.choices = choices([("", "Any action"), *sorted(audit.ACTIONS.items())])
     if form.validate():
-        query = queries.audit_log(
+        conditions = queries.audit_log(
             user_email=form.user.data,
             action=form.action.data,
             date_from=form.date_from.data,
@@ -201,9 +206,70 @@ def audit_log():
             timezone=current_app.config["CLINIC_TIMEZONE"],
         )
     else:
-        query = queries.no_events()
-    page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
-    return render_template("admin/audit.html", form=form, page=page, actions=audit.ACTIONS)
+        conditions = queries.no_events()
+    before = _event_id_arg("before")
+    after = None if before is not None else _event_id_arg("after")
+    page = queries.audit_page(conditions, before=before, after=after, per_page=AUDIT_PAGE)
+    filters = {
+        key: value
+        for key, value in request.args.items()
+        if value and key in ("user", "action", "date_from", "date_to")
+    }
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        filters=filters,
+        summaries={row.event.id: summarize(row) for row in page.rows},
+        actions=audit.ACTIONS,
+    )
+
+
+def _event_id_arg(name: str) -> int | None:
+    """An event id from the query string (None when absent or not a number); one that no event
+    can have is a page not found, as a page number past every page is."""
+    value = request.args.get(name, "")
+    if not value.isdigit():
+        return None
+    if len(value) > 10 or int(value) > LARGEST_ID:
+        abort(404)
+    return int(value)
+
+
+def summarize(row: queries.AuditRow) -> str:
+    """A short line for the log's table: "43 clients; filters: home". Lists are counted, not
+    spelt out; a detail too long to read says how long it is (the event's page has it all)."""
+    if row.detail is None:
+        if not row.detail_size:
+            return ""
+        parts = [] if row.client_count is None else [_clients(row.client_count)]
+        return "; ".join([*parts, f"{row.detail_size // 1000:,} kB of detail"])
+    parts = []
+    for key, value in row.detail.items():
+        label = key.replace("_", " ")
+        if key == "client_ids" and isinstance(value, list):
+            parts.append(_clients(len(value)))
+        elif (
+            key == "filters"
+            and isinstance(value, list)
+            and all(isinstance(item, str) for item in value)
+        ):
+            parts.append(f"filters: {_short(', '.join(value)) if value else 'none'}")
+        elif isinstance(value, list | tuple):
+            parts.append(f"{label}: {len(value)}")
+        elif isinstance(value, dict):
+            parts.append(f"{label}: {len(value)} fields")
+        elif value is not None and value != "":
+            parts.append(f"{label}: {_short(str(value))}")
+    return "; ".join(parts)
+
+
+def _clients(count: int) -> str:
+    return f"{count:,} client{'' if count == 1 else 's'}"
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @bp.get("/audit/<int:event_id>")

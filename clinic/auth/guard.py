@@ -94,7 +94,12 @@ def offered_form() -> dict:
     """For every template: the held form to offer back on this page, if one waits."""
     if not current_user.is_authenticated:
         return {"held_form": None}
-    found = held.take(current_user._get_current_object(), request.path)
-    if found is not None:
-        transaction.keep()  # offered once: its deletion and the audit stay
+    user = current_user._get_current_object()
+    if not held.waiting(user):
+        return {"held_form": None}
+    # Offered once: found and deleted under the write lock, even on a page that only reads.
+    with transaction.write_lock():
+        found = held.take(user, request.path)
+        if found is not None:
+            transaction.keep()  # offered once: its deletion and the audit stay
     return {"held_form": found}

@@ -71,9 +71,14 @@ def note_waiting(user: User) -> None:
         session[_FLAG] = True
 
 
+def waiting(user: User) -> bool:
+    """Whether this session may have held forms to offer (a flag in the session: no query)."""
+    return bool(session.get(_FLAG)) and getattr(user, "is_authenticated", False)
+
+
 def take(user: User, page: str) -> HeldForm | None:
     """The held form to offer back on `page`, deleted as it is offered (with any expired)."""
-    if not session.get(_FLAG) or not getattr(user, "is_authenticated", False):
+    if not waiting(user):
         return None
     now = utcnow()
     db.session.execute(

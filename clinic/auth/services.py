@@ -242,3 +242,10 @@ def verify_signer(form: FlaskForm, actor: User, field: str = "password") -> bool
     transaction.keep()
     add_error(form, " ".join(words) or "That is not your password.", field)
     return False
+
+
+def staff_named(text: str) -> sa.Select:
+    """The ids of staff whose full name contains `text` (any case): a filter typed as a name,
+    never a list of every account."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.select(User.id).where(sa.func.lower(User.full_name).like(f"%{escaped}%", escape="\\"))

@@ -3,13 +3,14 @@ in SQL from the episodes' current levels.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from clinic.auth.models import User
 from clinic.care.models import BedCapacity
 from clinic.care.requests import TransitionError
+from clinic.clients.census_counts import open_by_level
 from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import Episode
 from clinic.core import audit
@@ -87,45 +88,36 @@ class Census:
 
 
 def census(today: date | None = None) -> Census:
-    """The census now, counted in SQL from the episodes' current levels: three queries."""
+    """The census now: the open episodes per level as the database keeps them (six rows, see
+    clients/census_counts.py), and the admissions and discharges as range counts on the date
+    indexes, never the history of every episode."""
     today = today or clinic_today()
-    week_start = today - timedelta(days=today.weekday())
-    by_level = {
-        Level(level): (count, days)
-        for level, count, days in db.session.execute(
-            sa.select(
-                Episode.current_level,
-                sa.func.count(),
-                sa.func.avg(_days_since(Episode.level_since, utcnow())),
-            )
-            .where(Episode.discharged_on.is_(None), Episode.current_level.is_not(None))
-            .group_by(Episode.current_level)
-        )
-    }
+    by_level = open_by_level(utcnow())
     beds = dict(db.session.execute(sa.select(BedCapacity.level, BedCapacity.beds)).all())
-    flows = db.session.execute(
-        sa.select(
-            sa.func.count().filter(Episode.admitted_on == today),
-            sa.func.count().filter(Episode.admitted_on >= week_start),
-            sa.func.count().filter(Episode.discharged_on == today),
-            sa.func.count().filter(Episode.discharged_on >= week_start),
-        ).where(sa.or_(Episode.admitted_on >= week_start, Episode.discharged_on >= week_start))
-    ).one()
+    flows = db.session.execute(census_flows(today)).one()
     rows = [
         CensusRow(
             level,
             by_level.get(level, (0, None))[0],
             beds.get(level) if level.info.bed_based else None,
-            float(by_level[level][1]) if level in by_level else None,
+            by_level.get(level, (0, None))[1],
         )
         for level in BY_INTENSITY
     ]
     return Census(rows, *flows)
 
 
-def _days_since(column, now: datetime):
-    """Days from `column` to `now`, as SQL on either database."""
-    if db.engine.dialect.name == "sqlite":
-        stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
-        return sa.func.julianday(stamp) - sa.func.julianday(column)
-    return sa.extract("epoch", sa.literal(now) - column) / 86400
+def census_flows(today: date) -> sa.Select:
+    """Admissions and discharges today and this week (from Monday): four range counts on the
+    admission and discharge date indexes, in one statement."""
+    week_start = today - timedelta(days=today.weekday())
+    return sa.select(
+        _episodes_where(Episode.admitted_on == today),
+        _episodes_where(Episode.admitted_on >= week_start),
+        _episodes_where(Episode.discharged_on == today),
+        _episodes_where(Episode.discharged_on >= week_start),
+    )
+
+
+def _episodes_where(condition):
+    return sa.select(sa.func.count()).select_from(Episode).where(condition).scalar_subquery()

@@ -1,5 +1,6 @@
-"""Due items from levels of care: moves waiting for a decision or for medical clearance, and
-clients past the typical stay of their level. One query each."""
+"""Due work from levels of care: moves waiting for a decision or for medical clearance,
+discharges waiting for a decision, and clients past the typical stay of their level. Each a
+query over the rows waiting (see `clinic.core.due`)."""
 
 from datetime import timedelta
 
@@ -7,123 +8,123 @@ import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
-from clinic.clients.levels import Level
-from clinic.clients.models import Client, Episode, display_name
+from clinic.clients.due import client_name, episode_rows
+from clinic.clients.levels import LEVELS, Level
+from clinic.clients.models import Episode
 from clinic.clients.services import visible_clause
 from clinic.core.clock import to_local
-from clinic.core.due import DUE, NOTICE, DueItem, register_due_sources
+from clinic.core.due import DUE, NOTICE, DueItem, DueKind, register_due_kinds
 from clinic.core.permissions import can
-from clinic.extensions import db
-
-CLIENT_NAME = (Client.id, Client.preferred_name, Client.legal_first_name, Client.legal_last_name)
 
 
-def pending_moves(user, _today, _now) -> list[DueItem]:
+def _local_day(moment):
+    return to_local(moment, current_app.config["CLINIC_TIMEZONE"]).date()
+
+
+def pending_moves_query(user, _today, _now):
     """Supervisors: every move waiting for a decision. Medical staff: moves out of withdrawal
     management waiting for their clearance, for clients they see."""
     supervisor = can(user, "work.supervise")
-    medical = can(user, "work.medical")
-    if not supervisor and not medical:
-        return []
+    if not supervisor and not can(user, "work.medical"):
+        return None
     waiting_clearance = sa.and_(
         TransitionRequest.from_level == Level.WM,
         TransitionRequest.to_level != Level.WM,
         TransitionRequest.cleared_at.is_(None),
     )
-    rows = db.session.execute(
-        sa.select(
-            *CLIENT_NAME,
+    return (
+        episode_rows(
             TransitionRequest.from_level,
             TransitionRequest.to_level,
-            TransitionRequest.requested_at,
-            waiting_clearance.label("needs_clearance"),
+            sa.literal(not supervisor).label("for_clearance"),
+            overdue=sa.false(),
+            due_at=TransitionRequest.requested_at,
+            row_id=TransitionRequest.id,
         )
-        .join(TransitionRequest, TransitionRequest.client_id == Client.id)
-        .join(Episode, Episode.id == TransitionRequest.episode_id)
+        .join(TransitionRequest, TransitionRequest.episode_id == Episode.id)
         .where(
             TransitionRequest.status == RequestStatus.PENDING,
-            Episode.discharged_on.is_(None),
             sa.true() if supervisor else sa.and_(waiting_clearance, visible_clause(user)),
         )
-        .order_by(TransitionRequest.requested_at)
-    ).all()
-    zone = current_app.config["CLINIC_TIMEZONE"]
-    return [
-        DueItem(
-            kind="move",
-            title=(
-                f"Medical clearance to leave {Level(current).value}"
-                if medical and not supervisor
-                else f"Move to decide: {Level(current).value} → {Level(target).value}"
-            ),
-            url=url_for("care.moves", client_id=client_id),
-            severity=DUE,
-            client_name=display_name(preferred, first, last),
-            due=to_local(requested_at, zone).date(),
-            client_id=client_id,
-        )
-        for client_id, preferred, first, last, current, target, requested_at, _ in rows
-    ]
+    )
 
 
-def past_typical_stay(user, today, now) -> list[DueItem]:
-    """The primary counselor's clients who have been at their level longer than is typical."""
+def pending_moves_item(row, _today, _now) -> DueItem:
+    current, target = Level(row.from_level), Level(row.to_level)
+    return DueItem(
+        kind="move",
+        title=f"Medical clearance to leave {current.value}"
+        if row.for_clearance
+        else f"Move to decide: {current.value} → {target.value}",
+        url=url_for("care.moves", client_id=row.client_id),
+        severity=DUE,
+        client_name=client_name(row),
+        due=_local_day(row.due_at),
+        client_id=row.client_id,
+    )
+
+
+def past_typical_stay_query(user, _today, now):
+    """The primary counselor's clients who have been at their level longer than is typical
+    (the longest at their level first)."""
     if not can(user, "work.counsel"):
-        return []
-    rows = db.session.execute(
-        sa.select(*CLIENT_NAME, Episode.current_level, Episode.level_since)
-        .join(Episode, sa.and_(Episode.client_id == Client.id, Episode.discharged_on.is_(None)))
-        .where(Episode.primary_counselor_id == user.id, Episode.level_since.is_not(None))
-        .order_by(Episode.level_since)
-    ).all()
-    zone = current_app.config["CLINIC_TIMEZONE"]
-    items = []
-    for client_id, preferred, first, last, current, since in rows:
-        level = Level(current)
-        limit = level.info.typical_max_days
-        if limit is None or now - since <= timedelta(days=limit):
-            continue
-        items.append(
-            DueItem(
-                kind="long_stay",
-                title=f"Past the typical stay at {level.value} ({level.info.typical_stay})",
-                url=url_for("care.moves", client_id=client_id),
-                severity=NOTICE,
-                client_name=display_name(preferred, first, last),
-                due=to_local(since + timedelta(days=limit), zone).date(),
-                client_id=client_id,
-            )
-        )
-    return items
+        return None
+    limits = [
+        (Episode.current_level == level, now - timedelta(days=info.typical_max_days))
+        for level, info in LEVELS.items()
+        if info.typical_max_days is not None
+    ]
+    return episode_rows(overdue=sa.false(), due_at=Episode.level_since).where(
+        Episode.primary_counselor_id == user.id,
+        Episode.level_since < sa.case(*limits, else_=None),
+    )
 
 
-def pending_discharges(user, _today, _now) -> list[DueItem]:
+def past_typical_stay_item(row, _today, _now) -> DueItem:
+    level = Level(row.level)
+    limit = timedelta(days=level.info.typical_max_days)
+    return DueItem(
+        kind="long_stay",
+        title=f"Past the typical stay at {level.value} ({level.info.typical_stay})",
+        url=url_for("care.moves", client_id=row.client_id),
+        severity=NOTICE,
+        client_name=client_name(row),
+        due=_local_day(row.due_at + limit),
+        client_id=row.client_id,
+    )
+
+
+def pending_discharges_query(user, _today, _now):
     """Supervisors: discharges waiting for a decision."""
     if not can(user, "work.supervise"):
-        return []
-    rows = db.session.execute(
-        sa.select(*CLIENT_NAME, DischargeRequest.requested_at)
-        .join(DischargeRequest, DischargeRequest.client_id == Client.id)
-        .where(DischargeRequest.status == RequestStatus.PENDING)
-        .order_by(DischargeRequest.requested_at)
-    ).all()
-    zone = current_app.config["CLINIC_TIMEZONE"]
-    return [
-        DueItem(
-            kind="discharge",
-            title="Discharge to decide",
-            url=url_for("care.discharge", client_id=client_id),
-            severity=DUE,
-            client_name=display_name(preferred, first, last),
-            due=to_local(requested_at, zone).date(),
-            client_id=client_id,
+        return None
+    return (
+        episode_rows(
+            overdue=sa.false(), due_at=DischargeRequest.requested_at, row_id=DischargeRequest.id
         )
-        for client_id, preferred, first, last, requested_at in rows
-    ]
+        .join(DischargeRequest, DischargeRequest.episode_id == Episode.id)
+        .where(DischargeRequest.status == RequestStatus.PENDING)
+    )
 
 
-SOURCES = (pending_moves, past_typical_stay, pending_discharges)
+def pending_discharges_item(row, _today, _now) -> DueItem:
+    return DueItem(
+        kind="discharge",
+        title="Discharge to decide",
+        url=url_for("care.discharge", client_id=row.client_id),
+        severity=DUE,
+        client_name=client_name(row),
+        due=_local_day(row.due_at),
+        client_id=row.client_id,
+    )
+
+
+KINDS = (
+    DueKind("move", "Moves to decide or clear", pending_moves_query, pending_moves_item),
+    DueKind("discharge", "Discharges to decide", pending_discharges_query, pending_discharges_item),
+    DueKind("long_stay", "Past the typical stay", past_typical_stay_query, past_typical_stay_item),
+)
 
 
 def register(app: Flask) -> None:
-    register_due_sources(app, *SOURCES)
+    register_due_kinds(app, *KINDS)

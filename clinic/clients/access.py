@@ -17,6 +17,7 @@ Since a place on a care team opens the record, who may fill one is decided here 
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from clinic.auth.models import Role
@@ -31,48 +32,92 @@ EMERGENCY_ACCESS_LENGTH = timedelta(minutes=60)
 ALL_CLIENT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
-def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
-    episodes = (
-        sa.select(Episode.client_id)
-        .join(CareTeamMember, CareTeamMember.episode_id == Episode.id)
+# Each subquery names its own tables (aliases): a query that already joins episodes or clients
+# (a due list, say) and adds the visibility clause must not have them correlated with its own.
+# Made once: building an alias costs more than the query it serves.
+TEAM_EPISODE = aliased(Episode, name="team_episode")
+TEAM = aliased(CareTeamMember, name="team")
+WM_EPISODE = aliased(Episode, name="wm_episode")
+GRANT = aliased(EmergencyAccess, name="grant")
+GRANTED_CLIENT = aliased(Client, name="granted_client")
+INTAKE_EPISODE = aliased(Episode, name="intake_episode")
+
+
+def care_team_clients(user_id: int, today: date) -> sa.Select:
+    """Ids of the clients whose care team the user is on, for an open episode or up to 30 days
+    after its discharge: read from the team's user index, as many rows as the caseload."""
+    episode, member = TEAM_EPISODE, TEAM
+    return (
+        sa.select(episode.client_id)
+        .join(member, member.episode_id == episode.id)
         .where(
-            CareTeamMember.user_id == user_id,
-            CareTeamMember.removed_at.is_(None),
+            member.user_id == user_id,
+            member.removed_at.is_(None),
             sa.or_(
-                Episode.discharged_on.is_(None),
-                Episode.discharged_on >= today - AFTERCARE_FOLLOW_UP,
+                episode.discharged_on.is_(None),
+                episode.discharged_on >= today - AFTERCARE_FOLLOW_UP,
             ),
         )
     )
-    return Client.id.in_(episodes)
+
+
+def emergency_access_clients(user_id: int, now: datetime) -> sa.Select:
+    """Ids of the unrestricted clients the user holds an unexpired emergency access grant for."""
+    grant, client = GRANT, GRANTED_CLIENT
+    return (
+        sa.select(grant.client_id)
+        .join(client, client.id == grant.client_id)
+        .where(grant.user_id == user_id, grant.expires_at > now, client.restricted.is_(False))
+    )
+
+
+def on_care_team(user_id: int, today: date) -> ColumnElement[bool]:
+    return Client.id.in_(care_team_clients(user_id, today))
 
 
 def in_withdrawal_management() -> ColumnElement[bool]:
-    episodes = sa.select(Episode.client_id).where(
-        Episode.discharged_on.is_(None), Episode.current_level == Level.WM
+    """Unrestricted clients now in withdrawal management, asked per client of the open-level
+    index: they are many (medical staff see them all), so the list walks clients in its own
+    order and stops at a page, rather than gathering and sorting every one of them."""
+    episode = WM_EPISODE
+    withdrawing = (
+        sa.select(episode.id)
+        .where(
+            episode.client_id == Client.id,
+            episode.discharged_on.is_(None),
+            episode.current_level == Level.WM,
+        )
+        .correlate(Client)
+        .exists()
     )
-    return sa.and_(Client.restricted.is_(False), Client.id.in_(episodes))
+    return sa.and_(Client.restricted.is_(False), withdrawing)
+
+
+def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
+    return Client.id.in_(emergency_access_clients(user_id, now))
 
 
 def in_intake(now: datetime) -> ColumnElement[bool]:
-    open_episode = sa.select(Episode.client_id).where(Episode.discharged_on.is_(None))
-    recent = open_episode.where(Episode.created_at >= now - INTAKE_WINDOW)
-    return sa.and_(
-        Client.restricted.is_(False),
-        sa.or_(Client.id.not_in(open_episode), Client.id.in_(recent)),
+    """Unrestricted clients with no open episode entered before the intake window. A client
+    has at most one open episode, so this is "no open episode, or one entered in the window",
+    asked per client of the one-open-episode index (never a list of every open episode)."""
+    episode = INTAKE_EPISODE
+    settled = (
+        sa.select(episode.id)
+        .where(
+            episode.client_id == Client.id,
+            episode.discharged_on.is_(None),
+            episode.created_at < now - INTAKE_WINDOW,
+        )
+        .correlate(Client)
+        .exists()
     )
+    return sa.and_(Client.restricted.is_(False), ~settled)
 
 
 def in_intake_window(episode: Episode, now: datetime) -> bool:
     """`episode` is open and was entered within the intake window (as `in_intake` counts)."""
     return episode.discharged_on is None and episode.created_at >= now - INTAKE_WINDOW
-
-
-def granted_emergency_access(user_id: int, now: datetime) -> ColumnElement[bool]:
-    grants = sa.select(EmergencyAccess.client_id).where(
-        EmergencyAccess.user_id == user_id, EmergencyAccess.expires_at > now
-    )
-    return sa.and_(Client.restricted.is_(False), Client.id.in_(grants))
 
 
 def sees_every_client(user) -> bool:
@@ -86,8 +131,12 @@ def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
         return sa.true()
     clauses = []
     if Role.COUNSELOR in roles or Role.MEDICAL in roles:
-        clauses.append(on_care_team(user.id, today))
-        clauses.append(granted_emergency_access(user.id, now))
+        # The small side drives: the user's care teams and grants, one set of ids read from
+        # their user indexes and joined to clients by primary key (not a test of every client).
+        mine = sa.union_all(
+            care_team_clients(user.id, today), emergency_access_clients(user.id, now)
+        )
+        clauses.append(Client.id.in_(mine))
     if Role.MEDICAL in roles:
         clauses.append(in_withdrawal_management())
     if Role.INTAKE in roles:

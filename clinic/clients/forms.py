@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -27,7 +28,7 @@ from clinic.clients.vocabulary import (
     TeamRole,
     UseFrequency,
 )
-from clinic.core.forms import LongSelect, VersionedForm, choices
+from clinic.core.forms import VersionedForm, choices
 from clinic.core.validators import NotInFuture, PhoneNumber, PlausibleBirthDate, PostalCode
 
 LEVEL_CHOICES = level_choices()
@@ -56,9 +57,16 @@ class ClientSearchForm(FlaskForm):
     q = StringField("Name or record number", validators=[Optional(), Length(max=120)])
     dob = DateField("Date of birth", validators=[Optional()])
     level = pick("Level of care", LEVEL_CHOICES, required=False, blank="Any level")
-    counselor = SelectField(
-        "Primary counselor", validators=[Optional()], coerce=str, widget=LongSelect()
+    # The counselor filter never lists every counselor: the name typed here is looked up on the
+    # server, and the counselors it matches (a few) are offered in `counselor` below.
+    counselor_name = StringField(
+        "Find a counselor",
+        validators=[Optional(), Length(max=120)],
+        description="Part of a name, then Search.",
     )
+    # The name `counselor`'s choices were found for: a name typed since is looked up again.
+    counselor_found_for = HiddenField()
+    counselor = SelectField("Primary counselor", validators=[Optional()], coerce=str)
     sort = SelectField("Sort by", choices=choices(SORT_CHOICES), validators=[Optional()])
 
 

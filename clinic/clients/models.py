@@ -217,6 +217,13 @@ class Episode(db.Model):
     current_level: Mapped[Level | None] = mapped_column(enum_column_type(Level, "current_level"))
     level_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     primary_counselor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Kept by triggers on assessments and treatment_plans (migration 20261202_0110), for the due
+    # work's indexes: when the intake assessment was signed, when a plan first took effect...
+    intake_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    plan_in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # ... and when the latest COWS and CIWA-Ar were given (triggers on instrument_results).
+    last_cows_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_ciwa_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client: Mapped[Client] = relationship(back_populates="episodes", lazy="raise")
     substances: Mapped[list["SubstanceUse"]] = relationship(
@@ -242,6 +249,32 @@ class Episode(db.Model):
         # The level filter and the census: open episodes at a level.
         partial_index(
             "ix_episodes_open_level", "current_level", "client_id", where="discharged_on IS NULL"
+        ),
+        # Due work: open episodes still waiting for a signed intake assessment, or a plan.
+        partial_index(
+            "ix_episodes_open_intake_unsigned",
+            "created_at",
+            where="discharged_on IS NULL AND intake_signed_at IS NULL",
+        ),
+        partial_index(
+            "ix_episodes_open_no_plan",
+            "created_at",
+            where="discharged_on IS NULL AND plan_in_force_at IS NULL",
+        ),
+        # The census and the caseload totals: per level, from the index alone (discharged_on,
+        # NULL here, is in it because SQLite counts only indexed columns towards covering).
+        partial_index(
+            "ix_episodes_open_by_level",
+            "current_level",
+            "level_since",
+            "primary_counselor_id",
+            "discharged_on",
+            where="discharged_on IS NULL",
+        ),
+        # Admissions and discharges today and this week: two range counts.
+        sa.Index("ix_episodes_admitted_on", "admitted_on"),
+        partial_index(
+            "ix_episodes_discharged_on", "discharged_on", where="discharged_on IS NOT NULL"
         ),
         sa.CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= admitted_on",
@@ -305,6 +338,10 @@ class CareTeamMember(db.Model):
             "user_id",
             where="removed_at IS NULL",
         ),
+        # Who sees which client: the teams a user is on now, from the index alone.
+        partial_index(
+            "ix_care_team_members_active_user", "user_id", "episode_id", where="removed_at IS NULL"
+        ),
     )
 
 
@@ -326,3 +363,10 @@ class EmergencyAccess(db.Model):
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
+
+    # Supervisors' due work: the grants not yet reviewed, oldest first.
+    __table_args__ = (
+        partial_index(
+            "ix_emergency_accesses_unreviewed", "granted_at", where="reviewed_at IS NULL"
+        ),
+    )

@@ -1,12 +1,15 @@
 """The reads behind the client list, the chart and caseloads, each a fixed number of queries."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
-from clinic.auth.models import User
+from clinic.auth.models import User, UserRole
+from clinic.clients import access
+from clinic.clients.census_counts import open_by_level
 from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import (
     CareTeamMember,
@@ -17,6 +20,8 @@ from clinic.clients.models import (
     SubstanceUse,
 )
 from clinic.clients.stays import LevelCorrection, LevelOfCareStay
+from clinic.clients.vocabulary import TeamRole
+from clinic.core.clock import utcnow
 from clinic.extensions import db
 
 OpenEpisode = aliased(Episode, name="open_episode")
@@ -64,6 +69,53 @@ def client_keys():
 def count_clients(*conditions) -> sa.Select:
     """A count of clients that skips client_rows()' joins (each joins at most one row)."""
     return sa.select(sa.func.count()).select_from(Client).where(*conditions)
+
+
+# The list counts its matches no further than this (or than the page asked for): "1,000+".
+COUNT_CAP = 1000
+
+
+def capped_count(keys: sa.Select, cap: int) -> sa.Select:
+    """How many rows `keys` selects, counted no further than `cap` + 1: a LIMIT in a subquery,
+    so that the count costs at most cap + 1 index entries however large the clinic."""
+    return sa.select(sa.func.count()).select_from(keys.order_by(None).limit(cap + 1).subquery())
+
+
+# The counselor filter offers at most this many counselors whose name holds the text typed.
+COUNSELOR_MATCHES = 20
+
+
+@dataclass(frozen=True)
+class CounselorChoice:
+    id: int
+    name: str
+    matches: bool  # the name holds the text typed
+
+
+def counselors_for_filter(text: str, chosen_id: int | None) -> list[CounselorChoice]:
+    """The counselor filter's choices in one bounded query: the active counselors (who may be
+    primary counselors) whose name holds `text` (none when `text` is empty), by name, at most
+    COUNSELOR_MATCHES + 1 of them (one more says "there are more"), and the counselor
+    `chosen_id` first when it is one."""
+    role = access.staff_role_for(TeamRole.PRIMARY_COUNSELOR)
+    text = text.strip().lower()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        matches = sa.func.lower(User.full_name).like(f"%{escaped}%", escape="\\")
+    else:
+        matches = sa.false()
+    chosen = User.id == chosen_id if chosen_id is not None else sa.false()
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name, matches.label("matches"))
+        .where(
+            User.active.is_(True),
+            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
+            sa.or_(chosen, matches),
+        )
+        .order_by(sa.case((chosen, 0), else_=1), User.full_name, User.id)
+        .limit(COUNSELOR_MATCHES + 2)
+    )
+    return [CounselorChoice(row.id, row.full_name, bool(row.matches)) for row in rows]
 
 
 def name_prefix(column, prefix: str):
@@ -195,29 +247,90 @@ def caseload(user_id: int) -> list:
     )
 
 
-def caseload_by_counselor() -> list[tuple]:
-    """Open episodes per primary counselor (None: not assigned), with the counselor's name and
-    one count per level in BY_INTENSITY order."""
-    return list(db.session.execute(caseload_counts()))
+# --- The caseload report ---------------------------------------------------------------------
+# Each query reads the caseload index (open episodes by primary counselor and level), never the
+# stay history or the care teams; the page reads the counselors of one page only.
+
+OPEN_WITH_LEVEL = sa.and_(Episode.discharged_on.is_(None), Episode.current_level.is_not(None))
+
+
+def _per_level() -> list:
+    """One count per level, in BY_INTENSITY order, of the grouped episodes."""
+    return [
+        sa.func.count(sa.case((Episode.current_level == level, 1))).label(level.value)
+        for level in BY_INTENSITY
+    ]
+
+
+def caseload_totals() -> list[tuple]:
+    """Open episodes per level: (level, every one, those with no primary counselor). The first
+    from the counts the database keeps (census_counts), the second from the caseload index's
+    range of open episodes without a counselor: neither reads every open episode."""
+    unassigned = dict(db.session.execute(unassigned_by_level_query()).all())
+    return [
+        (level, every, unassigned.get(level, 0))
+        for level, (every, _days) in open_by_level(utcnow()).items()
+        if every or unassigned.get(level)
+    ]
+
+
+def unassigned_by_level_query() -> sa.Select:
+    """Open episodes with no primary counselor, per level (the caseload index's NULL range)."""
+    return (
+        sa.select(Episode.current_level, sa.func.count())
+        .where(OPEN_WITH_LEVEL, Episode.primary_counselor_id.is_(None))
+        .group_by(Episode.current_level)
+    )
+
+
+def counselors_with_caseloads() -> sa.Select:
+    """(id, full name) of the staff who are primary counselor of an open episode, by name: the
+    report's rows, paged (one probe of the caseload index per counselor)."""
+    holds_one = (
+        sa.select(Episode.id)
+        .where(Episode.primary_counselor_id == User.id, OPEN_WITH_LEVEL)
+        .correlate(User)
+        .exists()
+    )
+    return sa.select(User.id, User.full_name).where(holds_one).order_by(User.full_name, User.id)
+
+
+def every_caseload() -> Iterator:
+    """caseload_counts()' rows, read from the database a few hundred at a time."""
+    yield from db.session.execute(caseload_counts(), execution_options={"yield_per": 500})
+
+
+def caseloads_of(counselor_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The open episodes per level (BY_INTENSITY order) of these counselors: a range of the
+    caseload index per counselor."""
+    rows = db.session.execute(
+        sa.select(Episode.primary_counselor_id, *_per_level())
+        .where(OPEN_WITH_LEVEL, Episode.primary_counselor_id.in_(counselor_ids))
+        .group_by(Episode.primary_counselor_id)
+    )
+    return {counselor_id: tuple(counts) for counselor_id, *counts in rows}
 
 
 def caseload_counts() -> sa.Select:
-    """caseload_by_counselor()'s query: one grouped pass over the index on the episodes' copies."""
+    """Every counselor's caseload (the export): (counselor id, name, one count per level in
+    BY_INTENSITY order), by name, the episodes with no primary counselor last (id and name
+    None). One grouped pass over the caseload index; read it in chunks, it has a row per
+    counselor."""
     counts = (
-        sa.select(
-            Episode.primary_counselor_id.label("counselor_id"),
-            *[
-                sa.func.count(sa.case((Episode.current_level == level, 1))).label(level.value)
-                for level in BY_INTENSITY
-            ],
-        )
-        .where(Episode.discharged_on.is_(None), Episode.current_level.is_not(None))
+        sa.select(Episode.primary_counselor_id.label("counselor_id"), *_per_level())
+        .where(OPEN_WITH_LEVEL)
         .group_by(Episode.primary_counselor_id)
         .subquery()
     )
-    return sa.select(
-        counts.c.counselor_id, User.full_name, *[counts.c[level.value] for level in BY_INTENSITY]
-    ).outerjoin(User, User.id == counts.c.counselor_id)
+    return (
+        sa.select(
+            counts.c.counselor_id,
+            User.full_name,
+            *[counts.c[level.value] for level in BY_INTENSITY],
+        )
+        .outerjoin(User, User.id == counts.c.counselor_id)
+        .order_by(counts.c.counselor_id.is_(None), User.full_name, counts.c.counselor_id)
+    )
 
 
 def emergency_grants(limit: int = 200) -> list[EmergencyAccess]:

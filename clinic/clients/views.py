@@ -2,6 +2,8 @@
 emergency access. Every page loads the client through `chart.load_client`, which checks
 access, and renders through `chart.render_chart`, which audits the read."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -26,7 +28,7 @@ from clinic.clients.vocabulary import ReferralSource, TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today, local_time
 from clinic.core.forms import choices
-from clinic.core.pagination import paginate_rows
+from clinic.core.pagination import LARGEST_ID, paginate_rows, requested_page
 from clinic.core.permissions import can, deny, require
 from clinic.core.transaction import attempt, committed
 from clinic.extensions import db
@@ -37,45 +39,114 @@ RECORD_RACE = "Someone else changed this record a moment ago; check it and try a
 # --- List and search --------------------------------------------------------------------------
 
 
-def _counselor_choices() -> list:
-    options = [(str(user_id), name) for user_id, name in services.counselor_names()]
-    return choices([("", "Any counselor"), *options])
+@dataclass(frozen=True)
+class CounselorFilter:
+    """The counselor filter, resolved on the server from the name typed and the choice made."""
+
+    chosen: int | None  # the counselor whose clients are listed, when there is one
+    offered: list  # CounselorChoice: the choices the select offers (bounded)
+    more: bool  # more counselors match than are offered
+    error: str | None = None
+
+    @classmethod
+    def resolve(cls, form: ClientSearchForm) -> "CounselorFilter":
+        """A name typed since the choices were offered is looked up: one match is chosen, several
+        are offered to choose from; otherwise the select's choice stands (an id from a link)."""
+        text = (form.counselor_name.data or "").strip()
+        typed_anew = text != (form.counselor_found_for.data or "").strip()
+        wanted = None if typed_anew else _record_id(form.counselor.data)
+        found = queries.counselors_for_filter(text, wanted)
+        matching = [choice for choice in found if choice.matches]
+        more = len(matching) > queries.COUNSELOR_MATCHES
+        matching = matching[: queries.COUNSELOR_MATCHES]
+        error = None
+        if typed_anew:
+            chosen = matching[0].id if len(matching) == 1 else None
+            if text and not matching:
+                error = f"No counselor's name holds “{text}”."
+        else:
+            chosen = wanted if any(choice.id == wanted for choice in found) else None
+        offered = [choice for choice in found if choice.id == chosen and not choice.matches]
+        return cls(chosen, offered + matching, more, error)
+
+    def apply_to(self, form: ClientSearchForm) -> None:
+        """Give the form the choices offered, the choice made and the name they were found for."""
+        text = (form.counselor_name.data or "").strip()
+        form.counselor.choices = choices(
+            [("", "Any counselor"), *((str(choice.id), choice.name) for choice in self.offered)]
+        )
+        if self.chosen is not None or text != (form.counselor_found_for.data or "").strip():
+            form.counselor.data = str(self.chosen) if self.chosen is not None else ""
+        form.counselor_found_for.data = text
+        matching = sum(1 for choice in self.offered if choice.matches)
+        if self.more:
+            form.counselor.description = (
+                f"More than {queries.COUNSELOR_MATCHES} counselors match: type more of the name."
+            )
+        elif matching > 1 and self.chosen is None:
+            form.counselor.description = f"{matching} counselors match: choose one."
+
+
+def _record_id(value: str | None) -> int | None:
+    """An id typed in the query string, or None when empty, not a number or out of range."""
+    if not value or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None
 
 
 @bp.get("/")
 @require("clients.list")
 def index():
-    """The clients the user may see: search by name, record number or birth date, filter, sort."""
+    """The clients the user may see: search by name, record number or birth date, filter, sort.
+    A page of clients, with a count that stops at "1,000+" (or past the page asked for)."""
     form = ClientSearchForm(request.args)
-    form.counselor.choices = _counselor_choices()
+    counselors = CounselorFilter.resolve(form)
+    counselors.apply_to(form)
     visible = services.visible_clause(current_user)
     keys = queries.client_keys().where(visible)
-    count = None
+    per_page = current_app.config["PAGE_SIZE"]
+    cap = max(queries.COUNT_CAP, requested_page() * per_page)
     sort = "name"
-    if form.validate():
-        keys = _apply_filters(keys, form)
+    valid = form.validate()
+    if counselors.error:
+        form.counselor_name.errors.append(counselors.error)
+        valid = False
+    if valid:
+        keys = _apply_filters(keys, form, counselors.chosen)
         sort = form.sort.data or "name"
-        if not (form.level.data or form.counselor.data):
-            count = queries.count_clients(visible, *_client_filters(form))
+        if form.level.data or counselors.chosen is not None:
+            counted = keys
+        else:  # no filter on the open episode: count clients alone, without its join
+            counted = sa.select(Client.id).where(visible, *_client_filters(form))
     else:
-        keys = keys.where(sa.false())
+        keys = counted = keys.where(sa.false())
     order = queries.SORTS.get(sort, queries.SORTS["name"])
     page = paginate_rows(
         queries.client_rows().order_by(*order),
-        current_app.config["PAGE_SIZE"],
-        count=count,
+        per_page,
+        count=queries.capped_count(counted, cap),
         keys=(Client.id, keys.order_by(*order)),
     )
     audit.record(
         services.CLIENTS_LISTED,
         detail={
             "client_ids": [row.id for row in page.items],
-            "filters": sorted(key for key, value in request.args.items() if value),
+            "filters": sorted(
+                key for key, value in request.args.items() if value and key in FILTERS
+            ),
         },
     )
+    total = f"{cap:,}+" if page.total > cap else f"{page.total:,}"
     return committed(
-        render_template("clients/index.html", form=form, page=page, today=clinic_today())
+        render_template(
+            "clients/index.html", form=form, page=page, total=total, today=clinic_today()
+        )
     )
+
+
+# What the audit of a list records of the query string: the filters, not the form's bookkeeping.
+FILTERS = frozenset({"q", "dob", "level", "counselor_name", "counselor", "sort", "page"})
 
 
 def _client_filters(form: ClientSearchForm) -> list:
@@ -97,12 +168,12 @@ def _client_filters(form: ClientSearchForm) -> list:
     return filters
 
 
-def _apply_filters(query, form: ClientSearchForm):
+def _apply_filters(query, form: ClientSearchForm, counselor_id: int | None):
     query = query.where(*_client_filters(form))
     if form.level.data:
         query = query.where(queries.OpenEpisode.current_level == Level(form.level.data))
-    if form.counselor.data:
-        query = query.where(queries.OpenEpisode.primary_counselor_id == int(form.counselor.data))
+    if counselor_id is not None:
+        query = query.where(queries.OpenEpisode.primary_counselor_id == counselor_id)
     return query
 
 

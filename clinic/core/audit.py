@@ -1,5 +1,9 @@
 """The audit log: one append-only table, written by `record` in the same transaction as the change.
 
+A read (a GET) writes its events just after its own transaction, which takes no lock, in a short
+one of their own that does (`clinic.core.transaction.keep`); a page whose events cannot be
+written is not served.
+
 HIPAA audit controls (45 CFR 164.312(b)) and 42 CFR Part 2 want to know who read or changed which
 record, when and from where. Events carry identifiers and outcomes, never clinical narrative.
 """
@@ -76,7 +80,7 @@ def record(
     user: Any = None,
     actor_email: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; the caller's commit writes it."""
+    """Add an audit event to the session; the caller's commit (`attempt`, `keep`) writes it."""
     if action not in ACTIONS:
         raise ValueError(f"undeclared audit action {action!r}")
     if user is None:

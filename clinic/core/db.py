@@ -1,10 +1,32 @@
-"""Database foundations: declarative base, naming convention, UTC timestamps, SQLite set-up."""
+"""Database foundations: declarative base, naming convention, UTC timestamps, engine set-up.
+
+Which transactions take the write lock. A request either reads (GET, HEAD, OPTIONS) or changes
+(any other method); `clinic.core.transaction` says which, per request, through
+`set_request_writes`, and the engine listeners here act on it:
+
+- A request that changes begins `BEGIN IMMEDIATE` on SQLite at its first statement: it holds the
+  database's one write lock before it reads what it decides on (a move, a plan, a sign-in), so
+  the busy timeout applies and no other writer slips in between its read and its write.
+- A request that reads begins a deferred `BEGIN`. In WAL mode it reads a snapshot while another
+  connection holds the write lock, so readers run side by side and `/healthz` never waits. Such a
+  transaction must write nothing (upgrading it would fail at once with SQLITE_BUSY_SNAPSHOT when a
+  writer committed since it began): the statement guard below refuses INSERT, UPDATE and DELETE
+  in it, on every database, so that a read that writes fails in the tests, not under load. What a
+  read records is written after it, in a short transaction of its own that takes the lock
+  (`transaction.keep`).
+- Work outside a dispatched request (commands, test set-up) begins deferred, as it is
+  single-minded and must not hold the lock while it merely reads. A request context that no
+  request dispatched (a test's `test_request_context`) takes the lock, as changes do.
+
+PostgreSQL has no database-wide write lock: every transaction there is a plain `BEGIN` (READ
+COMMITTED), and the read-then-write paths rely on their unique indexes, row versions and locks.
+"""
 
 from datetime import UTC, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -76,8 +98,39 @@ def enum_column_type(enum_class: type[StrEnum], name: str) -> sa.Enum:
     )
 
 
+_WRITES = "clinic_request_writes"
+_WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class WriteInReadError(RuntimeError):
+    """A request that reads ran a statement that writes, in its read transaction."""
+
+
+def request_writes() -> bool:
+    """Whether a transaction beginning now, here, takes the write lock (see the module's text)."""
+    if not has_request_context():
+        return False
+    return g.get(_WRITES, True)
+
+
+def set_request_writes(writes: bool) -> None:
+    """Say whether this request's transactions from now on take the write lock."""
+    setattr(g, _WRITES, writes)
+
+
 def configure_engine(engine: Engine) -> None:
-    """Apply the per-connection settings a dialect needs (SQLite only, for now)."""
+    """Apply the per-connection settings a dialect needs, and the read transactions' guard."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_writes_in_reads(_conn, _cursor, statement, _parameters, _context, _many):
+        if not has_request_context() or request_writes():
+            return
+        if statement.lstrip()[:7].upper().startswith(_WRITE_STATEMENTS):
+            raise WriteInReadError(
+                "a request that reads wrote in its read transaction; record new rows for "
+                f"`transaction.keep`, or take `transaction.write_lock()` first: {statement[:80]}"
+            )
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -95,9 +148,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
-        # Requests read, then write (the audit log at least): a deferred transaction would fail
-        # at once with "database is locked" when another worker writes first, whatever the
-        # busy timeout. Taking the write lock up front makes the busy timeout apply. Work done
-        # outside a request (commands, test set-up) is single-minded and begins deferred, so
-        # that it never holds the write lock while it merely reads.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() else "BEGIN")
+        # A deferred transaction that reads and then writes would fail at once with "database is
+        # locked" (SQLITE_BUSY_SNAPSHOT) when another worker committed in between, whatever the
+        # busy timeout: a transaction that may write takes the lock up front, and waits for it.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")

@@ -7,7 +7,6 @@ from flask import Flask, current_app, g, render_template, request
 
 from clinic.core import audit, transaction
 from clinic.core.clock import utcnow
-from clinic.extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -54,20 +53,22 @@ def _security_headers(response):
 
 def _denied(error):
     """403 and 404: a denial decided by the permission module is audited, in its own commit."""
-    db.session.rollback()
+    transaction.discard()
     denial = g.pop("denied_permission", None)
     if denial is not None:
-        audit.record(
-            audit.ACCESS_DENIED,
-            outcome="denied",
-            detail={
-                "status": error.code,
-                "path": request.path,
-                **{key: value for key, value in denial.items() if value},
-            },
-        )
-        transaction.keep()
-        if _probing():
+        # Kept under the write lock: the probing count decides on what the commit writes.
+        with transaction.write_lock():
+            audit.record(
+                audit.ACCESS_DENIED,
+                outcome="denied",
+                detail={
+                    "status": error.code,
+                    "path": request.path,
+                    **{key: value for key, value in denial.items() if value},
+                },
+            )
+            probing = _probing()
+        if probing:
             return render_template("errors/429.html"), 429, {"Retry-After": "300"}
     return render_template(f"errors/{error.code}.html"), error.code
 
@@ -85,7 +86,6 @@ def _probing() -> bool:
         return False
     if not audit.count_since(user_id, audit.PROBING, since):
         audit.record(audit.PROBING, outcome="denied", detail={"path": request.path})
-        transaction.keep()
     return True
 
 
@@ -94,13 +94,15 @@ def _simple_error(error):
 
 
 def _server_error(_error):
-    # Whatever the request had half-done is dropped; the page says nothing of why.
-    db.session.rollback()
+    # Whatever the request had half-done is dropped; the page says nothing of why. It only
+    # reads (the user, for the header), so it never waits for the lock a failed write waited on.
+    transaction.discard()
     return render_template("errors/500.html"), 500
 
 
 def register_request_handling(app: Flask) -> None:
     app.before_request(_assign_request_id)
+    app.before_request(transaction.open_request)
     app.after_request(_security_headers)
     app.register_error_handler(403, _denied)
     app.register_error_handler(404, _denied)

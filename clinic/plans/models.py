@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.core.clock import utcnow
-from clinic.core.db import UTCDateTime, enum_column_type, partial_unique_index
+from clinic.core.db import UTCDateTime, enum_column_type, partial_index, partial_unique_index
 from clinic.extensions import db
 from clinic.plans.vocabulary import AcknowledgedHow, Modality, PlanStatus, Progress
 
@@ -46,6 +46,9 @@ class TreatmentPlan(db.Model):
     cosigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     cosigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The active version's next review day (services.refresh_review_day): derived, so written
+    # without a version change; None once reviewed, and for drafts and superseded versions.
+    next_review_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     problems: Mapped[list["PlanProblem"]] = relationship(
@@ -70,6 +73,10 @@ class TreatmentPlan(db.Model):
         ),
         partial_unique_index(
             "uq_treatment_plans_one_active", "episode_id", where="status = 'active'"
+        ),
+        # Reviews coming due, in day order, over active versions only.
+        partial_index(
+            "ix_treatment_plans_active_review", "next_review_on", where="status = 'active'"
         ),
         sa.CheckConstraint(
             "status = 'draft' OR (author_signed_at IS NOT NULL AND cosigned_at IS NOT NULL)",

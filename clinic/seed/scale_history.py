@@ -59,6 +59,7 @@ from clinic.plans.models import (
     PlanReview,
     TreatmentPlan,
 )
+from clinic.plans.review_days import refresh_review_days
 from clinic.plans.services import suggestion_for
 from clinic.plans.vocabulary import MEDICAL_MODALITIES, AcknowledgedHow, PlanStatus, Progress
 from clinic.seed.demo_assessments import ADMISSION_PROFILE, FINDINGS, RATIONALE, SEVERITY
@@ -422,6 +423,9 @@ def load_history(
     history.discharges(max(2, round(len(history.discharge_candidates) * DISCHARGE_REQUESTED)))
     history.grants(episodes, max(4, client_count // GRANTS_PER))
     writer.finish()
+    # The active versions' next review days, which the application writes (plans/review_days.py)
+    # and these Core inserts do not.
+    refresh_review_days()
 
 
 class History:

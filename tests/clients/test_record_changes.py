@@ -210,7 +210,8 @@ def test_supervisors_review_emergency_access(client, login, login_as, users, tea
     client.post("/logout")
     login_as("supervisor")
     home = client.get("/").get_data(as_text=True)
-    assert "Review emergency access (1)" in home
+    assert "Emergency access to review</a></h3>" in home
+    assert f"Review emergency access</a>: {record.display_name}" in home
     page = client.get("/reports/emergency-access").get_data(as_text=True)
     assert "Night Nurse" in page
     assert "Overdose response at night" in page

@@ -107,7 +107,8 @@ HUGE = "99999999999999999999"
         f"/clients/{HUGE}/assessments/{HUGE}",
         f"/admin/users/{HUGE}",
         f"/clients/?page={HUGE}",
-        f"/admin/audit?page={HUGE}",
+        f"/admin/audit?before={HUGE}",
+        f"/admin/audit?after={HUGE}",
         f"/admin/users/?page={HUGE}",
     ],
 )

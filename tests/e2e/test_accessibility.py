@@ -188,6 +188,7 @@ def main_pages() -> dict[str, tuple[User, list[str]]]:
             medical,
             [
                 "/",
+                "/worklist/cows",
                 "/clients/",
                 *chart_pages(detox, "/care", "/assessments/", "/plans/"),
                 f"/clients/{detox}/assessments/instruments/COWS/new",
@@ -199,6 +200,7 @@ def main_pages() -> dict[str, tuple[User, list[str]]]:
             supervisor,
             [
                 "/",
+                "/worklist/first_plan",
                 "/clients/",
                 "/reports/census",
                 "/reports/caseload",
