@@ -32,9 +32,18 @@ def _local_day(moment):
 
 
 def _on_my_team(user_id: int):
-    """Episodes with `user_id` on the care team."""
-    return sa.select(CareTeamMember.episode_id).where(
-        CareTeamMember.user_id == user_id, CareTeamMember.removed_at.is_(None)
+    """The result's episode has `user_id` on its care team: asked per result, so that the
+    unacknowledged results' index drives (there are few), not every result of the user's
+    episodes."""
+    return (
+        sa.select(CareTeamMember.id)
+        .where(
+            CareTeamMember.episode_id == InstrumentResult.episode_id,
+            CareTeamMember.user_id == user_id,
+            CareTeamMember.removed_at.is_(None),
+        )
+        .correlate(InstrumentResult)
+        .exists()
     )
 
 
@@ -44,7 +53,7 @@ def safety_query(user, _today, _now):
     if can(user, "work.supervise"):
         mine = sa.true()
     elif can(user, "caseload.own"):
-        mine = InstrumentResult.episode_id.in_(_on_my_team(user.id))
+        mine = _on_my_team(user.id)
     else:
         return None
     return (

@@ -184,6 +184,9 @@ class AdmissionForm(FlaskForm):
 
 class CareTeamForm(FlaskForm):
     team_role = pick("Team role", TeamRole.choices())
+    # Never a list of every account: the staff whose names hold what is typed here are offered
+    # in `user_id` (a few), after "Find".
+    staff_name = StringField("Find staff by name", validators=[Optional(), Length(max=120)])
     user_id = SelectField("Staff member", validators=[InputRequired("Choose one.")], coerce=str)
 
 

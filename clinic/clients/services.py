@@ -10,8 +10,8 @@ from difflib import SequenceMatcher
 import sqlalchemy as sa
 from flask import g, has_request_context
 
-from clinic.auth.models import User
-from clinic.auth.services import staff_names_with_role, staff_with_role
+from clinic.auth.models import User, UserRole
+from clinic.auth.services import staff_named, staff_names_with_role, staff_with_role
 from clinic.clients import access
 from clinic.clients.levels import Level
 from clinic.clients.models import (
@@ -389,6 +389,26 @@ def staff_for_team_role(team_role: TeamRole) -> list[User]:
     return staff_with_role(access.staff_role_for(team_role))
 
 
+def team_candidates(name: str, *, limit: int, also: int | None = None) -> list:
+    """Active staff who may fill some care-team role (counselors, medical staff) whose name
+    holds `name`, by name, at most `limit` + 1 (so the caller knows there are more); and the
+    staff member `also` (the one a form posted) when eligible. (id, full name) rows, never
+    every account."""
+    roles = {access.staff_role_for(team_role) for team_role in TeamRole}
+    eligible = sa.and_(
+        User.active.is_(True),
+        User.id.in_(sa.select(UserRole.user_id).where(UserRole.role.in_(roles))),
+    )
+    staff = sa.select(User.id, User.full_name).where(eligible)
+    query = staff.order_by(User.full_name, User.id).limit(limit + 1)
+    if name.strip():
+        query = query.where(User.id.in_(staff_named(name)))
+    found = list(db.session.execute(query))
+    if also is not None and all(user.id != also for user in found):
+        found += db.session.execute(staff.where(User.id == also)).all()
+    return found
+
+
 def counselor_names() -> list[tuple[int, str]]:
     """(id, full name) of active counselors (who may be primary counselors), for filters:
     columns only, no ORM objects."""
@@ -401,7 +421,7 @@ def add_to_team(
     """Put `user` on the care team; a new primary counselor replaces the current one."""
     if not episode.is_open:
         raise ClientError("The episode is closed; its care team can no longer change.")
-    if user not in staff_for_team_role(team_role):
+    if not user.active or access.staff_role_for(team_role) not in user.roles:
         raise ClientError("This person cannot fill that role on a care team.", "user_id")
     now = utcnow()
     team = active_team(episode.id)

@@ -339,12 +339,29 @@ def admit(client_id: int):
 # --- Care team --------------------------------------------------------------------------------
 
 
+# The care team form offers this many staff at most; typing part of a name finds the others.
+STAFF_OFFERED = 20
+
+
 def _team_form() -> CareTeamForm:
+    """The form, offering the staff whose names hold what was typed (the first by name when
+    nothing was), and the one posted, so that what the page offered is what it accepts."""
     form = CareTeamForm()
-    staff = {user.id: user for role in TeamRole for user in services.staff_for_team_role(role)}
+    posted = _record_id(form.user_id.data) if form.is_submitted() else None
+    name = (form.staff_name.data or "").strip()[:120]
+    found = services.team_candidates(name, limit=STAFF_OFFERED, also=posted)
+    offered = [user for user in found if user.id == posted] + [
+        user for user in found if user.id != posted
+    ][:STAFF_OFFERED]
     form.user_id.choices = choices(
-        [("", "Choose…"), *((str(user.id), user.full_name) for user in staff.values())]
+        [("", "Choose…"), *((str(user.id), user.full_name) for user in offered)]
     )
+    if len(found) > STAFF_OFFERED:
+        form.user_id.description = (
+            f"The first {STAFF_OFFERED} by name: type part of a name and press Find for others."
+        )
+    elif name and not found:
+        form.staff_name.errors = [f"No counselor or medical staff member's name holds “{name}”."]
     return form
 
 
@@ -357,15 +374,20 @@ def care_team(client_id: int):
         flash("The client has no open episode; admit them first.", "warning")
         return redirect(url_for("clients.chart", client_id=client.id))
     form = _team_form()
-    if form.validate_on_submit() and attempt(
-        form,
-        lambda: services.add_to_team(
-            episode,
-            db.session.get(User, int(form.user_id.data)),
-            TeamRole(form.team_role.data),
-            actor=current_user,
-        ),
-        race="The care team changed meanwhile; check it and try again.",
+    finding = form.is_submitted() and "find" in request.form
+    if (
+        not finding
+        and form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.add_to_team(
+                episode,
+                db.session.get(User, int(form.user_id.data)),
+                TeamRole(form.team_role.data),
+                actor=current_user,
+            ),
+            race="The care team changed meanwhile; check it and try again.",
+        )
     ):
         flash("Care team updated.", "success")
         return redirect(url_for("clients.care_team", client_id=client.id))

@@ -74,6 +74,12 @@ class TreatmentPlan(db.Model):
         partial_unique_index(
             "uq_treatment_plans_one_active", "episode_id", where="status = 'active'"
         ),
+        # Drafts signed by their author, waiting for the acknowledgement or the co-signature.
+        partial_index(
+            "ix_treatment_plans_signed_drafts",
+            "author_signed_at",
+            where="status = 'draft' AND author_signed_at IS NOT NULL",
+        ),
         # Reviews coming due, in day order, over active versions only.
         partial_index(
             "ix_treatment_plans_active_review", "next_review_on", where="status = 'active'"

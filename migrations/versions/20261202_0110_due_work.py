@@ -14,8 +14,9 @@
   when a version is co-signed, when the episode's level changes, cleared when it is reviewed.
   Backfilled here with the intervals and time zone configured now.
 - Partial indexes: open episodes without a signed intake assessment, open episodes without a
-  plan in force (both by when the admission was entered), active plans by review day, and
-  emergency access grants not yet reviewed.
+  plan in force (both by when the admission was entered), active plans by review day, drafts
+  signed by their author (waiting for the acknowledgement or the co-signature), and emergency
+  access grants not yet reviewed.
 
 The columns are added with ALTER TABLE ADD COLUMN rather than a batch rebuild, so that the
 triggers already on episodes and assessments survive on SQLite. Downgrade drops the triggers,
@@ -173,6 +174,14 @@ def upgrade():
     unreviewed = sa.text("reviewed_at IS NULL")
     name, table, column = UNREVIEWED
     op.create_index(name, table, [column], sqlite_where=unreviewed, postgresql_where=unreviewed)
+    signed = sa.text("status = 'draft' AND author_signed_at IS NOT NULL")
+    op.create_index(
+        "ix_treatment_plans_signed_drafts",
+        "treatment_plans",
+        ["author_signed_at"],
+        sqlite_where=signed,
+        postgresql_where=signed,
+    )
     active = sa.text("status = 'active'")
     op.create_index(
         "ix_treatment_plans_active_review",
@@ -187,6 +196,7 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     op.drop_index("ix_treatment_plans_active_review", table_name="treatment_plans")
+    op.drop_index("ix_treatment_plans_signed_drafts", table_name="treatment_plans")
     op.drop_index(UNREVIEWED[0], table_name=UNREVIEWED[1])
     for name, table, _column, _missing in INDEXES:
         op.drop_index(name, table_name=table)
