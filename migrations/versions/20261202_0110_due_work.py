@@ -49,18 +49,21 @@ REFRESH = {
         "UPDATE episodes SET intake_signed_at = (SELECT min(signed_at) FROM assessments"
         " WHERE assessments.episode_id = {id} AND kind = 'intake' AND status = 'signed')"
         " WHERE id = {id}",
+        "NEW.kind = 'intake'",
     ),
     "last_cows_at": (
         "instrument_results",
         "code, administered_at",
         "UPDATE episodes SET last_cows_at = (SELECT max(administered_at) FROM instrument_results"
         " WHERE instrument_results.episode_id = {id} AND code = 'COWS') WHERE id = {id}",
+        "NEW.code = 'COWS'",
     ),
     "last_ciwa_at": (
         "instrument_results",
         "code, administered_at",
         "UPDATE episodes SET last_ciwa_at = (SELECT max(administered_at) FROM instrument_results"
         " WHERE instrument_results.episode_id = {id} AND code = 'CIWAAR') WHERE id = {id}",
+        "NEW.code = 'CIWAAR'",
     ),
     "plan_in_force_at": (
         "treatment_plans",
@@ -68,6 +71,7 @@ REFRESH = {
         "UPDATE episodes SET plan_in_force_at = (SELECT min(coalesce(cosigned_at, created_at))"
         " FROM treatment_plans WHERE treatment_plans.episode_id = {id} AND status <> 'draft')"
         " WHERE id = {id}",
+        "NEW.status <> 'draft'",
     ),
 }
 INDEXES = (
@@ -83,7 +87,8 @@ def _trigger_name(column: str, event: str) -> str:
 
 
 def _create_triggers(dialect: str) -> None:
-    for column, (table, columns, refresh) in REFRESH.items():
+    # Each fires only for the rows that can change its column (a COWS for last_cows_at...).
+    for column, (table, columns, refresh, when) in REFRESH.items():
         if dialect == "postgresql":
             function = _trigger_name(column, "")
             op.execute(
@@ -98,18 +103,18 @@ def _create_triggers(dialect: str) -> None:
             )
             op.execute(
                 f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OF {columns} ON {table}"
-                f" FOR EACH ROW EXECUTE FUNCTION {function}()"
+                f" FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION {function}()"
             )
             continue
-        for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {columns}")):
+        for event, fired in (("insert", "INSERT"), ("update", f"UPDATE OF {columns}")):
             op.execute(
-                f"CREATE TRIGGER {_trigger_name(column, event)} AFTER {when} ON {table}\n"
-                f"BEGIN {refresh.format(id='NEW.episode_id')}; END"
+                f"CREATE TRIGGER {_trigger_name(column, event)} AFTER {fired} ON {table}"
+                f" WHEN {when}\nBEGIN {refresh.format(id='NEW.episode_id')}; END"
             )
 
 
 def _drop_triggers(dialect: str) -> None:
-    for column, (table, _columns, _refresh) in REFRESH.items():
+    for column, (table, _columns, _refresh, _when) in REFRESH.items():
         if dialect == "postgresql":
             function = _trigger_name(column, "")
             op.execute(f"DROP TRIGGER {function} ON {table}")
@@ -165,7 +170,12 @@ def upgrade():
     op.execute(f"ALTER TABLE episodes ADD COLUMN last_cows_at {timestamp}")
     op.execute(f"ALTER TABLE episodes ADD COLUMN last_ciwa_at {timestamp}")
     op.execute("ALTER TABLE treatment_plans ADD COLUMN next_review_on DATE")
-    for _table, _columns, refresh in REFRESH.values():  # every episode, as the triggers would
+    for (
+        _table,
+        _columns,
+        refresh,
+        _when,
+    ) in REFRESH.values():  # every episode, as the triggers would
         op.execute(refresh.format(id="episodes.id").removesuffix(" WHERE id = episodes.id"))
     _create_triggers(dialect)
     for name, table, column, missing in INDEXES:
