@@ -68,6 +68,9 @@ class Config:
     # The home page shows this many items of each kind of due work (all safety flags), each
     # kind linking to its worklist, which pages its items WORKLIST_PAGE_SIZE at a time.
     DUE_PREVIEW = 5
+    # The home page's caseload table shows this many clients at most (the most intensive level
+    # first); the client list has them all.
+    CASELOAD_SHOWN = 100
     WORKLIST_PAGE_SIZE = 50
 
     # Assessment (docs/clinical-rules.md §2 and §3). A COWS is due this long after the last one

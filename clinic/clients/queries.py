@@ -227,8 +227,9 @@ def chart_header(client_id: int) -> ChartHeader:
     )
 
 
-def caseload(user_id: int) -> list:
-    """The user's open-episode clients: client_rows() columns plus the user's team role."""
+def caseload(user_id: int, limit: int | None = None) -> list:
+    """The user's open-episode clients: client_rows() columns plus the user's team role, the
+    most intensive level first; at most `limit` of them when given."""
     mine = aliased(CareTeamMember, name="mine")
     return list(
         db.session.execute(
@@ -242,7 +243,8 @@ def caseload(user_id: int) -> list:
                 ),
             )
             .add_columns(mine.team_role.label("my_role"))
-            .order_by(LEVEL_ORDER, Client.search_name)
+            .order_by(LEVEL_ORDER, Client.search_name, Client.id)
+            .limit(limit)
         )
     )
 

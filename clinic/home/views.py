@@ -30,14 +30,24 @@ def index():
     """The signed-in user's home: their caseload, and per kind of due work its count and the
     most urgent few (safety flags in full)."""
     today = clinic_today()
-    caseload = queries.caseload(current_user.id) if can(current_user, "caseload.own") else None
+    shown = current_app.config["CASELOAD_SHOWN"]
+    caseload = None
+    if can(current_user, "caseload.own"):
+        caseload = queries.caseload(current_user.id, limit=shown + 1)
+    more = caseload is not None and len(caseload) > shown
+    caseload = caseload[:shown] if caseload is not None else None
     groups = due.summary(current_user, today, utcnow(), preview=current_app.config["DUE_PREVIEW"])
-    shown = [row.id for row in caseload or []]
-    shown += [item.client_id for group in groups for item in group.items]
-    _audit_shown(shown, "home")
+    listed = [row.id for row in caseload or []]
+    listed += [item.client_id for group in groups for item in group.items]
+    _audit_shown(listed, "home")
     return committed(
         render_template(
-            "home/index.html", user=current_user, caseload=caseload, groups=groups, today=today
+            "home/index.html",
+            user=current_user,
+            caseload=caseload,
+            more_caseload=more,
+            groups=groups,
+            today=today,
         )
     )
 

@@ -50,3 +50,19 @@ def test_admins_see_no_caseload_and_no_clinical_due_items(client, login_as, clie
     assert "My caseload" not in html
     assert "Assign a primary counselor" not in html
     assert "Nothing due." in html
+
+
+def test_a_long_caseload_shows_the_first_few_and_says_where_the_rest_are(
+    app, client, login, users, clients, monkeypatch
+):
+    monkeypatch.setitem(app.config, "CASELOAD_SHOWN", 3)
+    counselor = users.make()
+    for number in range(5):
+        clients.admit(clients.make(f"Many{number}", "Clients"), counselor=counselor)
+    login(counselor)
+    html = client.get("/").get_data(as_text=True)
+    caseload = html.split('id="caseload"', 1)[1].split("</table>", 1)[0]
+    assert caseload.count("Clients</a>") == 3
+    assert "My caseload <span" in html
+    assert ">3+</span>" in html
+    assert 'id="caseload-more"' in html
