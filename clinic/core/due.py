@@ -6,9 +6,10 @@ the lists need: `client_id` (or NULL), `counselor_id` and `level` (the episode's
 worklist's filters, `overdue` (a boolean) for its severity filter, and `due_at` then `row_id` to
 sort by, the most urgent first (`row_id` is the id of the row the index is on, so that an index on
 the due column alone gives the order, ties included; a kind may put an `urgency` column first).
-The home page asks each kind for its first few rows and a capped count; the worklist pages one
-kind with LIMIT and OFFSET. So a page runs two statements a kind at most, and reads a bounded
-number of rows, whatever the size of the clinic. The kinds' queries run on indexes that hold the
+The home page asks each kind for its first few rows, and then the kinds with any for their
+capped counts, all in one statement; the worklist pages one kind with LIMIT and
+OFFSET. So a page runs a statement a kind and one more at most, and reads a bounded number of
+rows, whatever the size of the clinic. The kinds' queries run on indexes that hold the
 due rows only (partial indexes on open episodes that still lack the thing due), so that a count
 is over the work waiting, not over the clinic.
 """
@@ -127,22 +128,54 @@ def _filtered(rows: sa.Subquery, filters: Filters | None, *columns) -> Select:
     return query.where(*filters.apply(rows)) if filters else query
 
 
-def _urgency(rows: sa.Subquery) -> list:
-    order = [rows.c.urgency] if "urgency" in rows.c else []
-    return [*order, rows.c.due_at, rows.c.row_id]
+def _urgency(columns) -> list:
+    order = [columns.urgency] if "urgency" in columns else []
+    return [*order, columns.due_at, columns.row_id]
 
 
 def first_statement(query: Select, *, limit: int, offset: int = 0, filters=None) -> Select:
-    """A kind's rows, the most urgent first, a page of them."""
+    """A kind's rows, the most urgent first, a page of them. Unfiltered, the kind's own query
+    is ordered and limited (a union by its columns' names); filtered, it is a subquery."""
+    if filters is None:
+        return query.order_by(*_urgency(query.selected_columns)).limit(limit).offset(offset)
     rows = query.subquery()
-    return _filtered(rows, filters).order_by(*_urgency(rows)).limit(limit).offset(offset)
+    return _filtered(rows, filters).order_by(*_urgency(rows.c)).limit(limit).offset(offset)
+
+
+def _ids(query: Select | sa.CompoundSelect) -> Select | sa.CompoundSelect:
+    """The kind's query selecting only its rows' ids (each part of a union)."""
+    if isinstance(query, sa.CompoundSelect):
+        return sa.CompoundSelect(query.keyword, *(_ids(part) for part in query.selects))
+    return query.with_only_columns(query.selected_columns.row_id)
+
+
+def _capped(query: Select, filters=None) -> sa.Subquery:
+    """The ids of a kind's rows, COUNT_CAP + 1 at most."""
+    if filters is None:
+        return _ids(query).limit(COUNT_CAP + 1).subquery()
+    rows = query.subquery()
+    return _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
 
 
 def count_statement(query: Select, *, filters=None) -> Select:
     """How many rows a kind has, counted up to COUNT_CAP + 1 (reading only their ids)."""
-    rows = query.subquery()
-    capped = _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
-    return sa.select(sa.func.count()).select_from(capped)
+    return sa.select(sa.func.count()).select_from(_capped(query, filters))
+
+
+def counts_statement(queries: dict[str, Select]) -> sa.CompoundSelect:
+    """Several kinds' capped counts in one statement: (kind, count) rows."""
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(name).label("kind"), sa.func.count().label("count")).select_from(
+                _capped(query)
+            )
+            for name, query in queries.items()
+        )
+    )
+
+
+def _items(kind: DueKind, statement: Select, today: date, now: datetime) -> list[DueItem]:
+    return [kind.item(row, today, now) for row in db.session.execute(statement)]
 
 
 def first(
@@ -153,7 +186,7 @@ def first(
     if query is None:
         return None
     page = first_statement(query, limit=limit, offset=offset, filters=filters)
-    return [kind.item(row, today, now) for row in db.session.execute(page)]
+    return _items(kind, page, today, now)
 
 
 def count(kind: DueKind, user, today: date, now: datetime, *, filters=None) -> int:
@@ -166,16 +199,26 @@ def count(kind: DueKind, user, today: date, now: datetime, *, filters=None) -> i
 
 def summary(user, today: date, now: datetime, *, preview: int) -> list[DueGroup]:
     """Every kind with work for `user`: its first `preview` items (all of an `everything` kind)
-    and its count, the most urgent kind first."""
-    groups = []
+    and its count, the most urgent kind first.
+
+    A statement per kind of the user's work for its first items, and one more for the counts
+    of the kinds with any: so a page runs as many statements however much is waiting."""
+    shown: dict[str, tuple[DueKind, list[DueItem]]] = {}
+    to_count: dict[str, Select] = {}
     for kind in kinds().values():
-        shown = first(kind, user, today, now, limit=COUNT_CAP if kind.everything else preview)
-        if not shown:
+        query = kind.query(user, today, now)
+        if query is None:
             continue
-        # Counted even when all are shown, so that a page runs as many statements however
-        # much is waiting (the tests compare a small clinic with a large one).
-        total = len(shown) if kind.everything else count(kind, user, today, now)
-        groups.append(DueGroup(kind, shown, total))
+        limit = COUNT_CAP if kind.everything else preview
+        items = _items(kind, first_statement(query, limit=limit), today, now)
+        if items:
+            shown[kind.name] = (kind, items)
+            if not kind.everything:
+                to_count[kind.name] = query
+    totals = {name: len(items) for name, (_kind, items) in shown.items()}
+    if to_count:
+        totals.update(db.session.execute(counts_statement(to_count)).all())
+    groups = [DueGroup(kind, items, totals[name]) for name, (kind, items) in shown.items()]
     return sorted(groups, key=lambda group: SEVERITY_ORDER[group.severity])
 
 
