@@ -20,6 +20,7 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from clinic.auth.models import DEFAULT_PASSWORD_METHOD, Role, User, UserRole
+from clinic.clients import census_counts
 from clinic.clients.levels import Level
 from clinic.clients.models import (
     CareTeamMember,
@@ -219,18 +220,19 @@ def load_scale(client_count: int, *, seed: int = SCALE_SEED, history: bool = Tru
         # to the WAL and are read back again and again. About 10 kB per client, up to 1 GB.
         kibibytes = min(1 << 20, max(2000, 10 * client_count))
         db.session.execute(sa.text(f"PRAGMA cache_size = -{kibibytes}"))
-    staff = _insert_staff(rng, client_count, now, result.rows)
-    episodes = _insert_clients(rng, client_count, staff, now, result.rows)
-    scale_history.reset_sequences(model.__table__ for model in GIVEN_IDS)
-    if history:
-        scale_history.load_history(
-            rng,
-            episodes,
-            scale_history.Staff(staff.supervisor, staff.counselors, staff.medical),
-            now,
-            result.rows,
-            client_count,
-        )
+    with census_counts.bulk_load():
+        staff = _insert_staff(rng, client_count, now, result.rows)
+        episodes = _insert_clients(rng, client_count, staff, now, result.rows)
+        scale_history.reset_sequences(model.__table__ for model in GIVEN_IDS)
+        if history:
+            scale_history.load_history(
+                rng,
+                episodes,
+                scale_history.Staff(staff.supervisor, staff.counselors, staff.medical),
+                now,
+                result.rows,
+                client_count,
+            )
     result.seconds = time.perf_counter() - started
     return result
 

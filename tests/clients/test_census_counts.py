@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinic.clients.census_counts import open_by_level
+from clinic.clients.census_counts import bulk_load, open_by_level, recount
 from clinic.clients.levels import Level
 from clinic.clients.models import Episode
 from clinic.clients.stays import LevelOfCareStay, StayReason
@@ -25,6 +25,12 @@ def counted() -> dict[Level, int]:
 
 def kept() -> dict[Level, int]:
     return {level: count for level, (count, _days) in open_by_level(utcnow()).items() if count}
+
+
+def census() -> dict[Level, tuple[int, float]]:
+    """The kept counts and average days (rounded) of the levels with anyone at them."""
+    now = utcnow()
+    return {level: (n, round(days, 3)) for level, (n, days) in open_by_level(now).items() if n}
 
 
 def move(episode: Episode, level: Level) -> None:
@@ -57,3 +63,32 @@ def test_the_average_days_at_a_level_is_kept_too(clients, clock):
     assert days == pytest.approx(15, abs=0.01)
     clock.advance(days=1)
     assert open_by_level(utcnow())[Level.OP][1] == pytest.approx(16, abs=0.01)
+
+
+def test_a_recount_gives_what_the_triggers_kept(clients, clock):
+    clients.admit(clients.make(), level=Level.OP, level_since=utcnow() - timedelta(days=10))
+    clients.admit(clients.make(), level=Level.RES, level_since=utcnow() - timedelta(days=4))
+    clients.discharge(clients.admit(clients.make(), level=Level.RES), on=clinic_today())
+    before = census()
+    recount()
+    db.session.commit()
+    assert census() == before == {Level.OP: (1, 10.0), Level.RES: (1, 4.0)}
+
+
+def test_a_bulk_load_leaves_the_census_right_and_its_triggers_on(clients, clock):
+    with bulk_load():
+        first = clients.admit(clients.make(), level=Level.WM)
+        clients.admit(clients.make(), level=Level.RES)
+        move(first, Level.RES)
+    db.session.commit()
+    assert kept() == counted() == {Level.RES: 2}
+    clients.admit(clients.make(), level=Level.OP)
+    assert kept() == counted() == {Level.RES: 2, Level.OP: 1}
+
+
+def test_a_failed_bulk_load_leaves_the_triggers_on(clients):
+    with pytest.raises(RuntimeError), bulk_load():
+        raise RuntimeError("the load failed")
+    db.session.rollback()
+    clients.admit(clients.make(), level=Level.OP)
+    assert kept() == counted() == {Level.OP: 1}
