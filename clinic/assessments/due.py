@@ -103,7 +103,8 @@ def _withdrawal_query(user, now, code: str, substances: frozenset[Substance]):
     return episode_rows(
         Episode.level_since,
         last_given.label("last_given"),
-        sa.case((never, 0), else_=1).label("urgency"),
+        # Never given first: the order of ix_episodes_open_cows_due and _ciwa_due, as written.
+        last_given.is_not(None).label("urgency"),
         overdue=sa.or_(
             sa.and_(never, Episode.level_since <= now - COWS_GRACE),
             last_given <= now - interval - COWS_GRACE,

@@ -271,6 +271,19 @@ class Episode(db.Model):
             "discharged_on",
             where="discharged_on IS NULL",
         ),
+        # Withdrawal scores due (assessments/due.py): open episodes at a level, never scored
+        # first, then by when last scored, so that the most urgent few are the index's first.
+        *(
+            partial_index(
+                f"ix_episodes_open_{code}_due",
+                "current_level",
+                sa.text(f"({column} IS NOT NULL)"),
+                sa.text(f"coalesce({column}, level_since)"),
+                "id",
+                where="discharged_on IS NULL",
+            )
+            for code, column in (("cows", "last_cows_at"), ("ciwa", "last_ciwa_at"))
+        ),
         # Admissions and discharges today and this week: two range counts.
         sa.Index("ix_episodes_admitted_on", "admitted_on"),
         partial_index(

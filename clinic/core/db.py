@@ -72,8 +72,9 @@ class UTCDateTime(sa.TypeDecorator):
         return value.astimezone(UTC)
 
 
-def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:
-    """An index over the rows matching `where` only, on SQLite and PostgreSQL alike."""
+def partial_index(name: str, *columns, where: str, unique: bool = False) -> sa.Index:
+    """An index over the rows matching `where` only, on SQLite and PostgreSQL alike (a column
+    is a name, or an expression as `sa.text`)."""
     condition = sa.text(where)
     return sa.Index(
         name, *columns, unique=unique, sqlite_where=condition, postgresql_where=condition

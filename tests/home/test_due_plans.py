@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from clinic.clients.levels import Level
 from clinic.core import due
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
@@ -51,4 +52,24 @@ def test_a_supervisors_due_kind_reads_its_partial_index(app, users, clients, clo
             text = plan(first) + plan(count)
             assert "Index" in text, text
             assert "Seq Scan" not in text, text
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("kind", ["cows", "ciwa"])
+def test_withdrawal_scores_due_come_in_the_order_of_their_index(app, users, clients, kind):
+    """The most urgent few are the index's first rows: never scored, then the longest since
+    (no sort of every episode in withdrawal management)."""
+    medical = users.make(roles=("medical",))
+    for _ in range(3):
+        clients.admit(clients.make(), level=Level.WM)
+    with app.test_request_context():
+        query = due.kinds()[kind].query(medical, clinic_today(), utcnow())
+        first = due.first_statement(query, limit=5)
+        index = f"ix_episodes_open_{kind}_due"
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("SET LOCAL enable_sort = off"))
+        text = plan(first)
+        assert index in text, text
+        assert "TEMP B-TREE" not in text, text
+        assert "Sort" not in text, text
         db.session.rollback()
