@@ -94,6 +94,10 @@ class Filters:
     level: str | None = None
     severity: str | None = None  # OVERDUE, or DUE for what is not overdue yet
 
+    def __bool__(self) -> bool:
+        """Whether any filter is set (no filter: the kind's own query, as on the home page)."""
+        return any(value is not None for value in (self.counselor, self.level, self.severity))
+
     def apply(self, rows: sa.Subquery) -> list:
         clauses = []
         if self.counselor is not None:
@@ -125,7 +129,7 @@ def kinds() -> dict[str, DueKind]:
 
 def _filtered(rows: sa.Subquery, filters: Filters | None, *columns) -> Select:
     query = sa.select(*columns) if columns else sa.select(rows)
-    return query.where(*filters.apply(rows)) if filters else query
+    return query.where(*filters.apply(rows))
 
 
 def _urgency(columns) -> list:
@@ -136,7 +140,7 @@ def _urgency(columns) -> list:
 def first_statement(query: Select, *, limit: int, offset: int = 0, filters=None) -> Select:
     """A kind's rows, the most urgent first, a page of them. Unfiltered, the kind's own query
     is ordered and limited (a union by its columns' names); filtered, it is a subquery."""
-    if filters is None:
+    if not filters:
         return query.order_by(*_urgency(query.selected_columns)).limit(limit).offset(offset)
     rows = query.subquery()
     return _filtered(rows, filters).order_by(*_urgency(rows.c)).limit(limit).offset(offset)
@@ -151,7 +155,7 @@ def _ids(query: Select | sa.CompoundSelect) -> Select | sa.CompoundSelect:
 
 def _capped(query: Select, filters=None) -> sa.Subquery:
     """The ids of a kind's rows, COUNT_CAP + 1 at most."""
-    if filters is None:
+    if not filters:
         return _ids(query).limit(COUNT_CAP + 1).subquery()
     rows = query.subquery()
     return _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
