@@ -70,8 +70,17 @@ def sqlite_foreign_keys_off(connection):
     raw.execute("PRAGMA foreign_keys=OFF")
     try:
         yield
+        # The migrations' transaction may be the connection's own (begun by a first statement):
+        # end it here, or the PRAGMA below is a no-op and the pooled connection goes back to
+        # the application (tests upgrade in-process) with foreign keys unenforced.
+        if connection.in_transaction():
+            connection.commit()
     finally:
+        if connection.in_transaction():
+            connection.rollback()
         raw.execute("PRAGMA foreign_keys=ON")
+    if raw.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+        raise RuntimeError("foreign key enforcement could not be turned back on")
 
 
 def check_foreign_keys(connection) -> None:

@@ -17,7 +17,7 @@ from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode, SubstanceUse
 from clinic.clients.services import visible_clause
 from clinic.clients.vocabulary import OPIOIDS, Substance
-from clinic.core.clock import to_local
+from clinic.core.clock import clinic_today, to_local
 from clinic.core.due import ALERT, DUE, NOTICE, OVERDUE, DueItem, DueKind, register_due_kinds
 from clinic.core.permissions import can
 
@@ -114,7 +114,7 @@ def _withdrawal_query(user, now, code: str, substances: frozenset[Substance]):
         Episode.current_level == Level.WM,
         withdrawing,
         sa.or_(never, last_given <= now - interval),
-        visible_clause(user),
+        access.visible_in_withdrawal_management(user, clinic_today(), now),
     )
 
 

@@ -131,17 +131,37 @@ def visible_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
         return sa.true()
     clauses = []
     if Role.COUNSELOR in roles or Role.MEDICAL in roles:
-        # The small side drives: the user's care teams and grants, one set of ids read from
-        # their user indexes and joined to clients by primary key (not a test of every client).
-        mine = sa.union_all(
-            care_team_clients(user.id, today), emergency_access_clients(user.id, now)
-        )
-        clauses.append(Client.id.in_(mine))
+        clauses.append(_own_clients(user, today, now))
     if Role.MEDICAL in roles:
         clauses.append(in_withdrawal_management())
     if Role.INTAKE in roles:
         clauses.append(in_intake(now))
     return sa.or_(*clauses) if clauses else sa.false()
+
+
+def _own_clients(user, today: date, now: datetime) -> ColumnElement[bool]:
+    """The clients of the user's care teams and grants. The small side drives: one set of ids
+    read from their user indexes and joined to clients by primary key (not a test of every
+    client)."""
+    mine = sa.union_all(care_team_clients(user.id, today), emergency_access_clients(user.id, now))
+    return Client.id.in_(mine)
+
+
+def visible_in_withdrawal_management(user, today: date, now: datetime) -> ColumnElement[bool]:
+    """`visible_clients` for rows already known to be clients' open episodes at withdrawal
+    management (the withdrawal scores due): there, what medical staff see of withdrawal
+    management is every client not restricted, without asking again per client for the
+    episode at hand (which made PostgreSQL test every client of the clinic)."""
+    if sees_every_client(user) or Role.MEDICAL not in user.roles:
+        return visible_clients(user, today, now)
+    # Per client of the episodes at hand (correlated), never a set to test every client against.
+    team = care_team_clients(user.id, today).where(TEAM_EPISODE.client_id == Client.id)
+    grant = emergency_access_clients(user.id, now).where(GRANT.client_id == Client.id)
+    return sa.or_(
+        Client.restricted.is_(False),
+        team.correlate(Client).exists(),
+        grant.correlate(Client).exists(),
+    )
 
 
 def sees_clinical(user) -> bool:

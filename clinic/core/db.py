@@ -132,6 +132,20 @@ def configure_engine(engine: Engine) -> None:
                 f"`transaction.keep`, or take `transaction.write_lock()` first: {statement[:80]}"
             )
 
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _postgresql_on_connect(dbapi_connection, _record):
+            # No JIT compilation: every query of the portal is a short indexed read, and past
+            # jit_above_cost PostgreSQL spends tens of milliseconds compiling a plan that then
+            # runs in a few (seen on the home pages' due counts at 100,000 clients).
+            # Outside a transaction, so that no rollback undoes it (SQLAlchemy's recipe).
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+            dbapi_connection.autocommit = autocommit
+
     if engine.dialect.name != "sqlite":
         return
 

@@ -8,6 +8,7 @@ import pytest
 from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentKind, AssessmentStatus
 from clinic.clients.levels import Level
+from clinic.clients.vocabulary import TeamRole
 from clinic.core.clock import utcnow
 from clinic.extensions import db
 
@@ -146,3 +147,21 @@ def test_home_queries_do_not_grow_with_assessment_due_items(
     with count_queries() as many:
         client.get("/")
     assert many.count == few.count
+
+
+def test_medical_staff_see_withdrawal_scores_due_as_they_see_the_chart(
+    client, nurse, users, clients, clock
+):
+    """Every unrestricted client in withdrawal management; a restricted one only from the
+    nurse's own care team (the rule of clients/access.py, asked per episode at hand)."""
+    clients.admit(clients.make("Open", "Anyone"), level=Level.WM)
+    clients.admit(clients.make("Hidden", "Restricted", restricted=True), level=Level.WM)
+    clients.admit(
+        clients.make("Team", "Restricted", restricted=True),
+        level=Level.WM,
+        team=((nurse, TeamRole.MEDICAL),),
+    )
+    titles = due_titles(client)
+    assert "Open Anyone" in titles
+    assert "Team Restricted" in titles
+    assert "Hidden Restricted" not in titles
