@@ -30,8 +30,11 @@ ALERT, OVERDUE, DUE, NOTICE = "alert", "overdue", "due", "notice"
 SEVERITY_ORDER = {ALERT: 0, OVERDUE: 1, DUE: 2, NOTICE: 3}
 SEVERITY_LABELS = {OVERDUE: "Overdue", DUE: "Not yet overdue"}
 
-# Counts stop here ("1,000+"): a bigger number says no more and would cost a scan of it all.
+# Counts stop here ("1,000+" on a worklist): a bigger number says no more and would cost a scan
+# of it all. The home page stops sooner ("100+"): it counts every kind of the user's at once, and
+# its link to the worklist says more.
 COUNT_CAP = 1000
+HOME_COUNT_CAP = 100
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class DueGroup:
     kind: DueKind
     items: list[DueItem]
     count: int
+    cap: int = COUNT_CAP
 
     @property
     def severity(self) -> str:
@@ -78,12 +82,12 @@ class DueGroup:
 
     @property
     def count_label(self) -> str:
-        return count_label(self.count)
+        return count_label(self.count, self.cap)
 
 
-def count_label(count: int) -> str:
+def count_label(count: int, cap: int = COUNT_CAP) -> str:
     """A count as shown: "1,000+" past the cap."""
-    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+    return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,21 @@ def first_statement(query: Select, *, limit: int, offset: int = 0, filters=None)
     """A kind's rows, the most urgent first, a page of them. Unfiltered, the kind's own query
     is ordered and limited (a union by its columns' names); filtered, it is a subquery."""
     if not filters:
+        if isinstance(query, sa.CompoundSelect):
+            # The first rows of a union are among each part's first rows: each part ordered
+            # and limited on its own index, so the union sorts a page, not every row of each.
+            query = sa.CompoundSelect(
+                query.keyword,
+                *(
+                    # In a subquery: SQLite takes no ORDER BY or LIMIT on a union's part.
+                    sa.select(
+                        part.order_by(*_urgency(part.selected_columns))
+                        .limit(offset + limit)
+                        .subquery()
+                    )
+                    for part in query.selects
+                ),
+            )
         return query.order_by(*_urgency(query.selected_columns)).limit(limit).offset(offset)
     rows = query.subquery()
     return _filtered(rows, filters).order_by(*_urgency(rows.c)).limit(limit).offset(offset)
@@ -153,12 +172,12 @@ def _ids(query: Select | sa.CompoundSelect) -> Select | sa.CompoundSelect:
     return query.with_only_columns(query.selected_columns.row_id)
 
 
-def _capped(query: Select, filters=None) -> sa.Subquery:
-    """The ids of a kind's rows, COUNT_CAP + 1 at most."""
+def _capped(query: Select, filters=None, cap: int = COUNT_CAP) -> sa.Subquery:
+    """The ids of a kind's rows, `cap` + 1 at most."""
     if not filters:
-        return _ids(query).limit(COUNT_CAP + 1).subquery()
+        return _ids(query).limit(cap + 1).subquery()
     rows = query.subquery()
-    return _filtered(rows, filters, rows.c.row_id).limit(COUNT_CAP + 1).subquery()
+    return _filtered(rows, filters, rows.c.row_id).limit(cap + 1).subquery()
 
 
 def count_statement(query: Select, *, filters=None) -> Select:
@@ -166,12 +185,12 @@ def count_statement(query: Select, *, filters=None) -> Select:
     return sa.select(sa.func.count()).select_from(_capped(query, filters))
 
 
-def counts_statement(queries: dict[str, Select]) -> sa.CompoundSelect:
-    """Several kinds' capped counts in one statement: (kind, count) rows."""
+def counts_statement(queries: dict[str, Select], cap: int = COUNT_CAP) -> sa.CompoundSelect:
+    """Several kinds' counts up to `cap` + 1, in one statement: (kind, count) rows."""
     return sa.union_all(
         *(
             sa.select(sa.literal(name).label("kind"), sa.func.count().label("count")).select_from(
-                _capped(query)
+                _capped(query, cap=cap)
             )
             for name, query in queries.items()
         )
@@ -221,8 +240,10 @@ def summary(user, today: date, now: datetime, *, preview: int) -> list[DueGroup]
                 to_count[kind.name] = query
     totals = {name: len(items) for name, (_kind, items) in shown.items()}
     if to_count:
-        totals.update(db.session.execute(counts_statement(to_count)).all())
-    groups = [DueGroup(kind, items, totals[name]) for name, (kind, items) in shown.items()]
+        totals.update(db.session.execute(counts_statement(to_count, HOME_COUNT_CAP)).all())
+    groups = [
+        DueGroup(kind, items, totals[name], HOME_COUNT_CAP) for name, (kind, items) in shown.items()
+    ]
     return sorted(groups, key=lambda group: SEVERITY_ORDER[group.severity])
 
 

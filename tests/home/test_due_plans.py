@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from clinic.clients.levels import Level
+from clinic.clients.models import Client
 from clinic.core import due
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
@@ -73,3 +74,26 @@ def test_withdrawal_scores_due_come_in_the_order_of_their_index(app, users, clie
         assert "TEMP B-TREE" not in text, text
         assert "Sort" not in text, text
         db.session.rollback()
+
+
+def test_a_unions_first_rows_are_taken_from_each_parts_first_rows(app, clients, clock):
+    """A kind that is a union (supervisors' plan reviews) is ordered and limited part by part,
+    then as a whole: the page is the one a sort of every row would give."""
+    made = []
+    for _ in range(9):
+        made.append(clients.make())
+        clock.advance(minutes=1)
+
+    def part(odd: bool):
+        return sa.select(
+            Client.id.label("client_id"),
+            Client.created_at.label("due_at"),
+            Client.id.label("row_id"),
+        ).where((Client.id % 2 == 1) if odd else (Client.id % 2 == 0))
+
+    with app.test_request_context():
+        union = sa.union_all(part(True), part(False))
+        by_time = [client.id for client in sorted(made, key=lambda c: (c.created_at, c.id))]
+        for offset in (0, 2, 7):
+            page = due.first_statement(union, limit=3, offset=offset)
+            assert [row.row_id for row in db.session.execute(page)] == by_time[offset:][:3]

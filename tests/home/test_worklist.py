@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from clinic.assessments.models import InstrumentResult
 from clinic.clients.levels import Level
+from clinic.core import due
 from clinic.core.audit import AuditEvent
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
@@ -42,6 +43,19 @@ def test_the_home_page_shows_the_most_urgent_few_and_the_count(client, login_as,
     shown = [record.display_name for record in backlog if record.display_name in due]
     assert shown == [record.display_name for record in backlog[:5]]  # the oldest five
     assert "See all 9" in due
+
+
+def test_past_its_cap_the_home_page_says_more_and_the_worklist_counts_on(
+    client, login_as, backlog, monkeypatch
+):
+    """The home page counts each kind up to HOME_COUNT_CAP; the worklist further (COUNT_CAP)."""
+    monkeypatch.setattr(due, "HOME_COUNT_CAP", 7)
+    login_as("supervisor")
+    home = due_section(client.get("/").get_data(as_text=True))
+    assert 'title="7+ in all"' in home
+    assert "See all 7+" in home
+    worklist = client.get("/worklist/primary_counselor").get_data(as_text=True)
+    assert '<span class="badge text-bg-secondary">9</span>' in worklist
 
 
 def test_the_home_page_audits_only_the_clients_it_shows(client, login_as, backlog):
