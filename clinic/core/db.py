@@ -145,6 +145,11 @@ def configure_engine(engine: Engine) -> None:
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SET jit = off")
             dbapi_connection.autocommit = autocommit
+            # No server-side prepared statements: after five runs psycopg prepares a query,
+            # and PostgreSQL may then plan it once for any parameters (a generic plan), which
+            # for the due queries' dates and ranges reads far more than the plan for the
+            # values at hand (the supervisor's home at 10,000 clients: SQL 58 -> 40 ms).
+            dbapi_connection.prepare_threshold = None
 
     if engine.dialect.name != "sqlite":
         return
