@@ -201,6 +201,25 @@ def test_the_database_holds_every_trigger_expected_at_head(fresh_database_url):
     assert found == set(TRIGGERS_AT_HEAD[dialect])
 
 
+def test_postgresql_keeps_finer_statistics_for_the_search_words(fresh_database_url):
+    """Migration 20261202_0520: the planner's guess of how many words start with what was typed
+    decides whether the search reads the matches or walks every client."""
+    if not fresh_database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL setting")
+    upgrade = flask_db(fresh_database_url, "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    engine = sa.create_engine(fresh_database_url)
+    try:
+        with engine.connect() as connection:
+            target = connection.exec_driver_sql(
+                "SELECT attstattarget FROM pg_attribute"
+                " WHERE attrelid = 'client_name_words'::regclass AND attname = 'word'"
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert target == 1000
+
+
 def test_the_history_has_exactly_one_head():
     """Domains written in parallel re-point their first revision at the other's head, never
     leave two heads for `alembic merge` (README, "Migrations")."""
