@@ -12,7 +12,7 @@ from clinic.clients import access
 from clinic.clients.due import client_name, episode_rows
 from clinic.clients.levels import LEVELS, Level
 from clinic.clients.models import Episode
-from clinic.core.clock import to_local, utcnow
+from clinic.core.clock import to_local
 from clinic.core.due import DUE, NOTICE, DueItem, DueKind, register_due_kinds
 from clinic.core.permissions import can
 
@@ -21,16 +21,16 @@ def _local_day(moment):
     return to_local(moment, current_app.config["CLINIC_TIMEZONE"]).date()
 
 
-def _medical_sees(user, today):
+def _medical_sees(user, today, now):
     """Clients the user sees among those whose open episode is at withdrawal management (a
     move out of it waits for clearance there)."""
     return sa.and_(
         Episode.current_level == Level.WM,
-        access.visible_in_withdrawal_management(user, today, utcnow()),
+        access.visible_in_withdrawal_management(user, today, now),
     )
 
 
-def pending_moves_query(user, today, _now):
+def pending_moves_query(user, today, now):
     """Supervisors: every move waiting for a decision. Medical staff: moves out of withdrawal
     management waiting for their clearance, for clients they see."""
     supervisor = can(user, "work.supervise")
@@ -53,7 +53,9 @@ def pending_moves_query(user, today, _now):
         .join(TransitionRequest, TransitionRequest.episode_id == Episode.id)
         .where(
             TransitionRequest.status == RequestStatus.PENDING,
-            sa.true() if supervisor else sa.and_(waiting_clearance, _medical_sees(user, today)),
+            sa.true()
+            if supervisor
+            else sa.and_(waiting_clearance, _medical_sees(user, today, now)),
         )
     )
 

@@ -131,7 +131,7 @@ def kinds() -> dict[str, DueKind]:
     return current_app.extensions.get(_KINDS, {})
 
 
-def _filtered(rows: sa.Subquery, filters: Filters | None, *columns) -> Select:
+def _filtered(rows: sa.Subquery, filters: Filters, *columns) -> Select:
     query = sa.select(*columns) if columns else sa.select(rows)
     return query.where(*filters.apply(rows))
 
