@@ -6,13 +6,27 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinic import admin, assessments, auth, care, clients, home, plans, policy, reports, seed
+from clinic import (
+    admin,
+    assessments,
+    auth,
+    care,
+    clients,
+    directory,
+    family,
+    home,
+    plans,
+    policy,
+    reports,
+    seed,
+)
 from clinic.auth.models import ROLE_LABELS
 from clinic.clients.models import display_name
 from clinic.core import audit, permissions
 from clinic.core.clock import local_date, local_time
 from clinic.core.db import configure_engine
 from clinic.core.pagination import RecordIdConverter
+from clinic.core.validators import web_address
 from clinic.core.web import register_request_handling
 from clinic.extensions import bootstrap, csrf, db, login_manager, migrate
 from config import check_production_settings, settings_from_environment
@@ -21,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every domain, each with its `init_app(app)`: routes, chart tabs, alerts, due sources, commands.
 # Chart tabs are placed by their own `order`, not by this order.
-DOMAINS = (auth, home, clients, assessments, plans, care, reports, admin, seed)
+DOMAINS = (auth, home, clients, directory, family, assessments, plans, care, reports, admin, seed)
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
@@ -78,6 +92,7 @@ def register_template_helpers(app: Flask) -> None:
     check."""
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(web_address, "web_address")
     app.add_template_global(permissions.template_can, "can")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(display_name, "display_name")

@@ -144,6 +144,9 @@ RULES: dict[str, Rule] = {
     "account.change_password": signed_in,
     "users.manage": any_role(Role.ADMIN),
     "audit.view": any_role(Role.ADMIN),
+    # The provider directory: admins keep it, everyone reads it (no client in it).
+    "providers.view": signed_in,
+    "providers.manage": any_role(Role.ADMIN),
     # Clients. Lists show only the clients `client.view` allows.
     "clients.list": signed_in,
     "clients.create": any_role(Role.INTAKE, Role.SUPERVISOR),
@@ -201,6 +204,12 @@ RULES: dict[str, Rule] = {
     "level.correct": both(client_visible, any_role(Role.SUPERVISOR)),
     "reports.census": any_role(Role.SUPERVISOR, Role.ADMIN),
     "beds.manage": any_role(Role.ADMIN),
+    # The client's family and other contacts: recorded by those who admit and treat, read by
+    # medical staff too; never admins (who the family is belongs to the clinical record).
+    "contacts.view": both(
+        client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
+    ),
+    "contacts.manage": both(client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR)),
     "safety.acknowledge": both(
         client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),

@@ -62,6 +62,8 @@ class _FormReader(HTMLParser):
             self._option = None
         elif tag == "textarea" and self._textarea is not None:
             name, text = self._textarea
+            # The HTML parser reads CR LF as LF (HTML, "preprocessing the input stream").
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
             # A newline right after <textarea> is not part of its value.
             self.entries.append((name, text[1:] if text.startswith("\n") else text))
             self._textarea = None

@@ -21,8 +21,8 @@ LADDER: tuple[frozenset[str], ...] = tuple(
     for rung in (
         "core",
         "auth",
-        "clients",
-        "assessments",
+        "clients directory",
+        "assessments family",
         "plans",
         "care",
         "policy",

@@ -188,6 +188,75 @@ TRIGGERS_QUERY = {
 }
 
 
+def test_the_emergency_contact_becomes_one_of_the_clients_contacts_and_comes_back(
+    fresh_database_url,
+):
+    """Migration 20261202_1310 moves each client's emergency contact to client_contacts: the
+    relationship as typed kept word for word and coded by its meaning, a phone without a name
+    kept under "Emergency contact"; a client without one gets no contact. Downgrade puts the
+    first one back on the client."""
+    assert flask_db(fresh_database_url, "upgrade", "20261202_1300").returncode == 0
+    given = {
+        1: ("Linda Ortiz", "Mother", "(406) 555-0101"),
+        2: ("Sam Lee", " Partner ", None),
+        3: (None, None, "406 555 0199"),
+        4: ("Pat Kim", "Neighbour", "(406) 555-0142"),
+        5: (None, None, None),
+    }
+    engine = sa.create_engine(fresh_database_url)
+    try:
+        with engine.begin() as connection:
+            for client_id, (name, words, phone) in given.items():
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO clients (id, mrn, legal_first_name, legal_last_name,"
+                        " date_of_birth, sex_at_birth, restricted, search_name,"
+                        " search_name_reversed, created_at, version, emergency_contact_name,"
+                        " emergency_contact_relationship, emergency_contact_phone) VALUES (:id,"
+                        " :mrn, 'A', 'B', '1990-01-01', 'female', FALSE, 'b a', 'a b',"
+                        " '2026-01-01 00:00:00', 1, :name, :words, :phone)"
+                    ),
+                    {
+                        "id": client_id,
+                        "mrn": f"{client_id:09d}",
+                        "name": name,
+                        "words": words,
+                        "phone": phone,
+                    },
+                )
+        upgrade = flask_db(fresh_database_url, "upgrade", "20261202_1310")
+        assert upgrade.returncode == 0, upgrade.stderr
+        with engine.connect() as connection:
+            moved = {
+                row.client_id: (row.name, row.relationship, row.relationship_detail, row.phone)
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT client_id, name, relationship, relationship_detail, phone"
+                        " FROM client_contacts WHERE emergency_contact AND active"
+                    )
+                )
+            }
+            columns = {column["name"] for column in sa.inspect(connection).get_columns("clients")}
+        assert moved == {
+            1: ("Linda Ortiz", "parent", "Mother", "(406) 555-0101"),
+            2: ("Sam Lee", "spouse", "Partner", None),
+            3: ("Emergency contact", "other", None, "406 555 0199"),
+            4: ("Pat Kim", "other", "Neighbour", "(406) 555-0142"),
+        }
+        assert not columns & {"emergency_contact_name", "emergency_contact_phone"}
+        downgrade = flask_db(fresh_database_url, "downgrade", "20261202_1300")
+        assert downgrade.returncode == 0, downgrade.stderr
+        with engine.connect() as connection:
+            back = dict(
+                connection.execute(
+                    sa.text("SELECT id, emergency_contact_relationship FROM clients")
+                ).all()
+            )
+        assert back == {1: "Mother", 2: "Partner", 3: "other", 4: "Neighbour", 5: None}
+    finally:
+        engine.dispose()
+
+
 def test_the_database_holds_every_trigger_expected_at_head(fresh_database_url):
     upgrade = flask_db(fresh_database_url, "upgrade")
     assert upgrade.returncode == 0, upgrade.stderr

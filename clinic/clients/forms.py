@@ -22,13 +22,14 @@ from wtforms.validators import (
 from clinic.clients.levels import level_choices
 from clinic.clients.vocabulary import (
     ReferralSource,
+    Relationship,
     Route,
     SexAtBirth,
     Substance,
     TeamRole,
     UseFrequency,
 )
-from clinic.core.forms import VersionedForm, choices
+from clinic.core.forms import VersionedForm, choices, optional_text, pick
 from clinic.core.validators import NotInFuture, PhoneNumber, PlausibleBirthDate, PostalCode
 
 LEVEL_CHOICES = level_choices()
@@ -39,15 +40,6 @@ SORT_CHOICES = [
     ("admitted", "Admission date"),
     ("level", "Level of care"),
 ]
-
-
-def optional_text(label: str, length: int, **kwargs) -> StringField:
-    return StringField(label, validators=[Optional(), Length(max=length)], **kwargs)
-
-
-def pick(label: str, pairs, *, required: bool = True, blank: str = "Choose…") -> SelectField:
-    validators = [InputRequired("Choose one.")] if required else [Optional()]
-    return SelectField(label, choices=choices([("", blank), *pairs]), validators=validators)
 
 
 class ClientSearchForm(FlaskForm):
@@ -113,17 +105,43 @@ class ClientFields:
     city = optional_text("City", 80)
     state = optional_text("State", 40)
     postal_code = StringField("Postal code", validators=[Optional(), PostalCode()])
-    emergency_contact_name = optional_text("Emergency contact", 120)
-    emergency_contact_relationship = optional_text("Relationship", 60)
-    emergency_contact_phone = StringField(
-        "Emergency contact phone", validators=[Optional(), Length(max=30), PhoneNumber()]
-    )
 
 
 class NewClientForm(ClientFields, FlaskForm):
+    # The emergency contact, when the client gives one at intake: it becomes the first of the
+    # client's contacts (the Family tab keeps them all afterwards).
+    emergency_name = optional_text("Emergency contact", 120)
+    emergency_relationship = pick(
+        "Relationship", Relationship.choices(), required=False, blank="Choose…"
+    )
+    emergency_phone = StringField(
+        "Emergency contact phone", validators=[Optional(), Length(max=30), PhoneNumber()]
+    )
     confirm_not_duplicate = BooleanField(
         "I have checked the possible matches above: this is a different person."
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        given = self.emergency_relationship.data or (self.emergency_phone.data or "").strip()
+        if given and not (self.emergency_name.data or "").strip():
+            self.emergency_name.errors = [
+                *self.emergency_name.errors,
+                "Enter the emergency contact's name, or leave all three empty.",
+            ]
+            return False
+        return valid
+
+    def emergency_contact(self) -> dict | None:
+        """The emergency contact typed, as the Family tab stores it, or None."""
+        if not (self.emergency_name.data or "").strip():
+            return None
+        return {
+            "name": self.emergency_name.data,
+            "relationship": self.emergency_relationship.data or Relationship.OTHER.value,
+            "phone": self.emergency_phone.data,
+            "emergency_contact": True,
+        }
 
 
 class EditClientForm(ClientFields, VersionedForm):

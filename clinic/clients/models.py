@@ -107,9 +107,6 @@ class Client(db.Model):
     city: Mapped[str | None] = mapped_column(sa.String(80))
     state: Mapped[str | None] = mapped_column(sa.String(40))
     postal_code: Mapped[str | None] = mapped_column(sa.String(12))
-    emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(120))
-    emergency_contact_relationship: Mapped[str | None] = mapped_column(sa.String(60))
-    emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
     # Restricted records (staff, public figures...) are seen by their care team and supervisors
     # only: no intake access, no emergency access, no details in duplicate checks.
     restricted: Mapped[bool] = mapped_column(default=False)

@@ -12,7 +12,7 @@ from flask import g, has_request_context
 
 from clinic.auth.models import User, UserRole
 from clinic.auth.services import staff_named, staff_names_with_role, staff_with_role
-from clinic.clients import access
+from clinic.clients import access, contacts
 from clinic.clients.levels import Level
 from clinic.clients.models import (
     CareTeamMember,
@@ -30,6 +30,7 @@ from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import TeamRole
 from clinic.core import audit
 from clinic.core.clock import clinic_today, utcnow
+from clinic.core.db import assign_changes
 from clinic.core.errors import RuleError
 from clinic.core.text import clean_text
 from clinic.extensions import db
@@ -230,14 +231,18 @@ DEMOGRAPHIC_FIELDS = (
     "city",
     "state",
     "postal_code",
-    "emergency_contact_name",
-    "emergency_contact_relationship",
-    "emergency_contact_phone",
 )
 
 
-def create_client(details: dict, *, confirmed_not_duplicate: bool, actor: User) -> Client:
-    """Create a client record; refused while a likely duplicate is unconfirmed."""
+def create_client(
+    details: dict,
+    *,
+    confirmed_not_duplicate: bool,
+    actor: User,
+    emergency_contact: dict | None = None,
+) -> Client:
+    """Create a client record, with the emergency contact given at intake as the first of the
+    client's contacts; refused while a likely duplicate is unconfirmed."""
     duplicates = possible_duplicates(
         details["legal_first_name"], details["legal_last_name"], details["date_of_birth"]
     )
@@ -252,6 +257,8 @@ def create_client(details: dict, *, confirmed_not_duplicate: bool, actor: User) 
     db.session.add(client)
     db.session.flush()
     audit.record(CLIENT_CREATED, target=client, client_id=client.id, user=actor)
+    if emergency_contact:
+        contacts.add_contact(client.id, emergency_contact, actor=actor)
     if duplicates:
         audit.record(
             DUPLICATE_OVERRIDDEN,
@@ -278,11 +285,7 @@ def _clean(details: dict) -> dict:
 
 def update_client(client: Client, details: dict, *, actor: User) -> list[str]:
     """Change demographics; returns the names of the fields that changed (for the audit)."""
-    changed = []
-    for name, value in _clean(details).items():
-        if getattr(client, name) != value:
-            setattr(client, name, value)
-            changed.append(name)
+    changed = assign_changes(client, _clean(details))
     if changed:
         audit.record(
             CLIENT_UPDATED,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from clinic.auth.models import User
-from clinic.clients import bp, queries, services
+from clinic.clients import bp, contacts, queries, services
 from clinic.clients.chart import ChartAlert, load_client, render_chart
 from clinic.clients.forms import (
     AdmissionForm,
@@ -214,6 +214,7 @@ def new():
                 form.data,
                 confirmed_not_duplicate=form.confirm_not_duplicate.data,
                 actor=current_user,
+                emergency_contact=form.emergency_contact(),
             ),
             # A record number drawn by two intakes at once (the unique index).
             race="The record could not be saved this time; save it again.",
@@ -255,7 +256,12 @@ def _audit_duplicate_check(duplicates, *, by_name_only: bool = False) -> None:
 def chart(client_id: int):
     """The chart's overview: the client, their open episode and their history."""
     client = load_client(client_id)
-    return render_chart(client, "clients/chart.html", detail=queries.chart_detail(client.id))
+    return render_chart(
+        client,
+        "clients/chart.html",
+        detail=queries.chart_detail(client.id),
+        emergency_contacts=contacts.emergency_contacts(client.id),
+    )
 
 
 @bp.get("/<int:client_id>/care")

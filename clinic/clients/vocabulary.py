@@ -149,3 +149,30 @@ TeamRole.LABELS = {
     TeamRole.MEDICAL: "Medical",
     TeamRole.PEER_SUPPORT: "Peer support",
 }
+
+
+class Relationship(LabelledEnum):
+    PARENT = "parent"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    SIBLING = "sibling"
+    RELATIVE = "relative"
+    FRIEND = "friend"
+    SPONSOR = "sponsor"
+    EMPLOYER = "employer"
+    PROBATION = "probation"
+    OTHER = "other"
+
+
+Relationship.LABELS = {
+    Relationship.PARENT: "Parent",
+    Relationship.SPOUSE: "Spouse or partner",
+    Relationship.CHILD: "Child",
+    Relationship.SIBLING: "Sibling",
+    Relationship.RELATIVE: "Other relative",
+    Relationship.FRIEND: "Friend",
+    Relationship.SPONSOR: "Sponsor",
+    Relationship.EMPLOYER: "Employer",
+    Relationship.PROBATION: "Probation or parole officer",
+    Relationship.OTHER: "Other",
+}

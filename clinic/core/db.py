@@ -172,3 +172,14 @@ def configure_engine(engine: Engine) -> None:
         # locked" (SQLITE_BUSY_SNAPSHOT) when another worker committed in between, whatever the
         # busy timeout: a transaction that may write takes the lock up front, and waits for it.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")
+
+
+def assign_changes(record, values: dict) -> list[str]:
+    """Set on `record` each of `values` that differs from what it holds; returns the names of
+    those that changed (for the audit), so that saving a form unchanged changes nothing."""
+    changed = []
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed.append(name)
+    return changed

@@ -4,9 +4,18 @@ from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField, SelectChoice, SelectMultipleField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
+
+from clinic.core.validators import PhoneNumber
 
 
 def optional_id(value) -> int | None:
@@ -17,6 +26,34 @@ def optional_id(value) -> int | None:
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Select choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_text(label: str, length: int, **kwargs) -> StringField:
+    """A text field that may be left empty, at most `length` characters."""
+    return StringField(label, validators=[Optional(), Length(max=length)], **kwargs)
+
+
+def pick(label: str, pairs, *, required: bool = True, blank: str = "Choose…") -> SelectField:
+    """A select of (value, label) pairs after a blank first choice."""
+    validators = [InputRequired("Choose one.")] if required else [Optional()]
+    return SelectField(label, choices=choices([("", blank), *pairs]), validators=validators)
+
+
+def phone_field(label: str = "Phone") -> StringField:
+    """An optional phone number, as people write them (core.validators.PhoneNumber)."""
+    return StringField(label, validators=[Optional(), Length(max=30), PhoneNumber()])
+
+
+def email_field(label: str = "Email") -> EmailField:
+    """An optional email address."""
+    return EmailField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email("Enter an email address such as name@example.org."),
+        ],
+    )
 
 
 class LongSelect(Select):

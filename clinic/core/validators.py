@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from wtforms.validators import ValidationError
 
@@ -57,3 +58,35 @@ class PlausibleBirthDate:
             raise ValidationError(f"Check the year: that makes the client {age} years old.")
         if age < 12:
             raise ValidationError(f"Check the date: that makes the client {age} years old.")
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def web_address(value: str | None) -> str | None:
+    """`value` when it is an http or https address with a host, else None: what a page may show
+    as a link (anything else, a `javascript:` address say, is shown as text or not at all)."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+        host = parts.hostname
+    except ValueError:  # a malformed address, such as an unclosed [IPv6 bracket
+        return None
+    if parts.scheme.lower() not in WEB_SCHEMES or not host:
+        return None
+    if any(char.isspace() or ord(char) < 32 for char in value.strip()):
+        return None
+    return value.strip()
+
+
+class WebAddress:
+    """An http or https address with a host name, such as https://example.org/."""
+
+    def __call__(self, _form, field) -> None:
+        value = (field.data or "").strip()
+        if value and web_address(value) is None:
+            raise ValidationError(
+                "Enter a web address that starts with http:// or https://, such as "
+                "https://example.org."
+            )

@@ -18,6 +18,7 @@ from flask import current_app
 
 from clinic.auth import accounts
 from clinic.auth.models import Role, User
+from clinic.clients.contacts import Contact
 from clinic.clients.levels import BY_INTENSITY, Level
 from clinic.clients.models import (
     CareTeamMember,
@@ -31,6 +32,7 @@ from clinic.clients.stays import LevelOfCareStay, StayEnd, StayReason
 from clinic.clients.vocabulary import (
     DischargeType,
     ReferralSource,
+    Relationship,
     Route,
     SexAtBirth,
     Substance,
@@ -40,6 +42,7 @@ from clinic.clients.vocabulary import (
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 from clinic.seed.demo_assessments import load_demo_assessments
+from clinic.seed.demo_directory import load_demo_directory
 from clinic.seed.demo_moves import load_demo_moves
 from clinic.seed.demo_plans import load_demo_plans
 
@@ -312,6 +315,41 @@ STREETS = (
 )
 RELATIONSHIPS = ("Mother", "Father", "Sister", "Brother", "Spouse", "Partner", "Friend", "Aunt")
 FAMILY = frozenset({"Mother", "Father", "Sister", "Brother", "Spouse", "Aunt"})
+# How each of those words is coded on the Family tab (the words are kept beside the code).
+RELATIONSHIP_CODES = {
+    "Mother": Relationship.PARENT,
+    "Father": Relationship.PARENT,
+    "Sister": Relationship.SIBLING,
+    "Brother": Relationship.SIBLING,
+    "Spouse": Relationship.SPOUSE,
+    "Partner": Relationship.SPOUSE,
+    "Friend": Relationship.FRIEND,
+    "Aunt": Relationship.RELATIVE,
+}
+
+
+def emergency_contact_row(
+    client_id: int, name: str, words: str, phone: str, created_by_id: int, at
+) -> dict:
+    """The emergency contact given at intake, as a row of the client's contacts."""
+    return {
+        "client_id": client_id,
+        "name": name,
+        "relationship": RELATIONSHIP_CODES[words],
+        "relationship_detail": words,
+        "phone": phone,
+        "email": None,
+        "address": None,
+        "emergency_contact": True,
+        "lives_with_client": False,
+        "notes": None,
+        "active": True,
+        "created_at": at,
+        "created_by_id": created_by_id,
+        "version": 1,
+    }
+
+
 CONTACT_FIRST_NAMES = (
     "Linda",
     "Robert",
@@ -490,6 +528,7 @@ def load_demo() -> list[User]:
         for email, name, roles in DEMO_USERS
     ]
     staff = {user.email: user for user in users}
+    load_demo_directory(staff["admin@demo.example.org"].id)
     load_demo_clients(staff)
     load_demo_assessments(staff, safety_counselor=staff[COUNSELOR_EMAIL])
     load_demo_plans(supervisor=staff["supervisor@demo.example.org"])
@@ -511,9 +550,12 @@ def load_demo_clients(staff: dict[str, User]) -> list[Client]:
 
     clients = []
     for number, ((person, level, discharge), mrn) in enumerate(zip(ROSTER, mrns, strict=True)):
-        client = _client(rng, person, number, mrn, today, intake)
+        client, (name, words, phone) = _client(rng, person, number, mrn, today, intake)
         db.session.add(client)
         db.session.flush()
+        db.session.add(
+            Contact(**emergency_contact_row(client.id, name, words, phone, intake.id, now))
+        )
         clients.append(client)
         if level is None:
             client.created_at = now - timedelta(hours=rng.randint(2, 120))  # screened lately
@@ -584,7 +626,8 @@ def load_demo_clients(staff: dict[str, User]) -> list[Client]:
 
 def _client(
     rng: random.Random, person: Person, number: int, mrn: str, today: date, intake: User
-) -> Client:
+) -> tuple[Client, tuple[str, str, str]]:
+    """The client, and the emergency contact they gave (name, relationship, phone)."""
     born = today - timedelta(days=person.age * 365 + rng.randint(10, 350))
     relationship = rng.choice(RELATIONSHIPS)
     contact_last = person.last if relationship in FAMILY else rng.choice(CONTACT_LAST_NAMES)
@@ -592,7 +635,7 @@ def _client(
     if rng.random() < 0.6:
         local = f"{fold_name(person.first)}.{fold_name(person.last)}".replace(" ", "")
         email = f"{local}@example.com"
-    return Client(
+    client = Client(
         mrn=mrn,
         legal_first_name=person.first,
         legal_last_name=person.last,
@@ -607,12 +650,17 @@ def _client(
         city=person.city,
         state="MT",
         postal_code=POSTAL_CODES[person.city],
-        emergency_contact_name=f"{rng.choice(CONTACT_FIRST_NAMES)} {contact_last}",
-        emergency_contact_relationship=relationship,
-        emergency_contact_phone=fictional_phone(number + 50),
         restricted=person.restricted,
         created_by_id=intake.id,
     )
+    # Drawn in the order the emergency contact's columns on the client once were, so that the
+    # demo clinic stays the same clinic.
+    emergency = (
+        f"{rng.choice(CONTACT_FIRST_NAMES)} {contact_last}",
+        relationship,
+        fictional_phone(number + 50),
+    )
+    return client, emergency
 
 
 def _care_team(

@@ -27,10 +27,12 @@ from clinic.assessments.models import Assessment, InstrumentResult
 from clinic.assessments.vocabulary import AssessmentStatus
 from clinic.auth.models import User
 from clinic.care.models import DischargeRequest, RequestStatus, TransitionRequest
+from clinic.clients.contacts import Contact
 from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.stays import LevelOfCareStay
 from clinic.core import due
 from clinic.core.audit import AuditEvent
+from clinic.directory.models import Provider
 from clinic.extensions import db
 from clinic.plans.models import PlanProblem, TreatmentPlan
 from clinic.plans.vocabulary import PlanStatus
@@ -66,6 +68,8 @@ ARGUMENT_FACTS = {
     "event_id": "event_id",
     "page": "page",
     "kind": "kind",
+    "provider_id": "provider_id",
+    "contact_id": "contact_id",
 }
 ROUTE_FACTS = {
     # Only a client with no open episode can be admitted (else: sent to the chart).
@@ -96,6 +100,7 @@ CLIENT_FACTS = {
     "code",
     "pending_move",
     "pending_discharge",
+    "contact_id",
 }
 # The table each fact comes from, to say what the clinic lacks when it cannot be filled.
 FACT_TABLES = {
@@ -108,6 +113,8 @@ FACT_TABLES = {
     "later_plan_id": "treatment_plans",
     "event_id": "audit_events",
     "discharged_client_id": "episodes",
+    "provider_id": "providers",
+    "contact_id": "client_contacts",
 }
 # The same route asked again with a query string: searches, exports, the live recommendation.
 VARIANTS: dict[str, list[Callable[["Clinic"], dict]]] = {
@@ -117,6 +124,11 @@ VARIANTS: dict[str, list[Callable[["Clinic"], dict]]] = {
         lambda clinic: {"first": clinic.common_first_name, "last": clinic.common_last_name},
     ],
     "admin.users": [lambda _clinic: {}, lambda _clinic: {"q": "counselor"}],
+    "directory.index": [
+        lambda _clinic: {},
+        lambda _clinic: {"q": "recovery"},
+        lambda _clinic: {"kind": "sober_living", "status": "all"},
+    ],
     "admin.audit_log": [lambda _clinic: {}, lambda _clinic: {"user": SUPERVISOR_EMAIL}],
     "reports.caseload": [lambda _clinic: {}, lambda _clinic: {"format": "csv"}],
     "assessments.recommendation": [
@@ -458,6 +470,9 @@ class Clinic:
                 )
                 .limit(1)
             ),
+            "contact_id": scalar(
+                sa.select(sa.func.min(Contact.id)).where(Contact.client_id == client_id)
+            ),
             # Every instrument: each role may give some of them only.
             "code": list(INSTRUMENTS),
         }
@@ -521,6 +536,7 @@ class Clinic:
         user = self.counselor_id or scalar(sa.select(sa.func.min(User.id)))
         return {
             "discharged_client_id": discharged,
+            "provider_id": scalar(sa.select(sa.func.min(Provider.id))),
             "event_id": event,
             "user_id": user,
             "page": 1,

@@ -21,6 +21,7 @@ from werkzeug.security import generate_password_hash
 
 from clinic.auth.models import DEFAULT_PASSWORD_METHOD, Role, User, UserRole
 from clinic.clients import census_counts
+from clinic.clients.contacts import Contact
 from clinic.clients.levels import Level
 from clinic.clients.models import (
     CareTeamMember,
@@ -34,6 +35,7 @@ from clinic.clients.models import (
 from clinic.clients.stays import LevelOfCareStay, StayReason
 from clinic.clients.vocabulary import DischargeType, SexAtBirth, Substance, TeamRole
 from clinic.core.clock import clinic_today, utcnow
+from clinic.directory.models import Provider
 from clinic.extensions import db
 from clinic.seed import scale_history
 from clinic.seed.demo import (
@@ -48,12 +50,14 @@ from clinic.seed.demo import (
     RELATIONSHIPS,
     STREETS,
     PlannedEpisode,
+    emergency_contact_row,
     member_id_for,
     plan_episode,
     substance_pattern,
     unique_mrns,
     weighted,
 )
+from clinic.seed.demo_directory import provider_rows
 
 # Synthetic data only, never loaded in production; scripts/bench signs in with these.
 SCALE_PASSWORD = "synthetic-scale-data-only-bench"  # noqa: S105
@@ -222,6 +226,8 @@ def load_scale(client_count: int, *, seed: int = SCALE_SEED, history: bool = Tru
         db.session.execute(sa.text(f"PRAGMA cache_size = -{kibibytes}"))
     with census_counts.bulk_load():
         staff = _insert_staff(rng, client_count, now, result.rows)
+        if db.session.scalar(sa.select(sa.func.count()).select_from(Provider)) == 0:
+            _insert(Provider, provider_rows(None), result.rows)
         episodes = _insert_clients(rng, client_count, staff, now, result.rows)
         scale_history.reset_sequences(model.__table__ for model in GIVEN_IDS)
         if history:
@@ -359,7 +365,18 @@ def _insert_clients(
             earlier_level = weighted(rng, DISCHARGE_LEVEL_MIX)
             drafts.append(_draft(rng, index, earlier_level, earlier_end, today, zone, staff, None))
 
+    emergency = [row.pop("emergency") for row in clients]
     client_ids = _insert(Client, clients, counts, returning=True)
+    _insert(
+        Contact,
+        [
+            emergency_contact_row(client_id, name, words, phone, row["created_by_id"], now)
+            for client_id, row, (name, words, phone) in zip(
+                client_ids, clients, emergency, strict=True
+            )
+        ],
+        counts,
+    )
     # Core inserts skip Client's validator, which keeps the words in step: write them here.
     words = [
         {"client_id": client_id, "word": word}
@@ -481,9 +498,12 @@ def _client_row(
         "city": city,
         "state": "MT",
         "postal_code": POSTAL_CODES[city],
-        "emergency_contact_name": f"{rng.choice(CONTACT_FIRST_NAMES)} {contact_last}",
-        "emergency_contact_relationship": relationship,
-        "emergency_contact_phone": f"(406) 555-01{rng.randrange(100):02d}",
+        # Taken out before the insert: the emergency contact, a row of client_contacts.
+        "emergency": (
+            f"{rng.choice(CONTACT_FIRST_NAMES)} {contact_last}",
+            relationship,
+            f"(406) 555-01{rng.randrange(100):02d}",
+        ),
         "restricted": rng.random() < 0.005,
         "search_name": fold_name(last, first),
         "search_name_reversed": fold_name(first, last),

@@ -28,6 +28,8 @@ EXPECTED = {
     "work.counsel": {Role.COUNSELOR},
     "work.medical": {Role.MEDICAL},
     "work.intake": {Role.INTAKE},
+    "providers.view": ALL,
+    "providers.manage": {Role.ADMIN},
 }
 # Rules about one client record, tested against real records in tests/clients/test_access.py.
 OBJECT_RULES = {
@@ -60,6 +62,9 @@ OBJECT_RULES = {
     "transition.approve",
     "discharge.approve",
     "level.correct",
+    # Tested against real records in tests/family/test_contact_views.py.
+    "contacts.view",
+    "contacts.manage",
 }
 
 
