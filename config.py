@@ -99,6 +99,13 @@ class Config:
     PLAN_REVIEW_DAYS = None
     PLAN_REVIEW_NOTICE_DAYS = 3
 
+    # 42 CFR Part 2 (docs: ../shared/design/CLINICAL.md 5, 5b). The notice every disclosed
+    # packet carries (the privacy officer may put the full statement here); how many years the
+    # accounting of disclosures lists; how far ahead "consent expiring" shows.
+    PART2_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+    ACCOUNTING_YEARS = 3
+    CONSENT_EXPIRY_NOTICE = timedelta(days=14)
+
 
 class DevelopmentConfig(Config):
     """A laptop or a demo: SQLite under instance/, demo data allowed."""

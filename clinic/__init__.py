@@ -12,6 +12,7 @@ from clinic import (
     auth,
     care,
     clients,
+    consents,
     directory,
     family,
     home,
@@ -35,7 +36,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every domain, each with its `init_app(app)`: routes, chart tabs, alerts, due sources, commands.
 # Chart tabs are placed by their own `order`, not by this order.
-DOMAINS = (auth, home, clients, directory, family, assessments, plans, care, reports, admin, seed)
+DOMAINS = (
+    auth,
+    home,
+    clients,
+    directory,
+    family,
+    assessments,
+    plans,
+    care,
+    consents,
+    reports,
+    admin,
+    seed,
+)
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:

@@ -12,7 +12,7 @@ from clinic.auth.models import Role
 from clinic.care import transitions
 from clinic.clients import access
 from clinic.clients.services import client_is_visible, open_episode
-from clinic.core.clock import utcnow
+from clinic.core.clock import clinic_today, utcnow
 from clinic.core.permissions import Rule
 
 
@@ -131,6 +131,18 @@ def approvable(user, request) -> bool:
 approvable.roles = frozenset({Role.SUPERVISOR})
 
 
+def on_the_care_team(user, record) -> bool:
+    """The user is on the care team of the client (of a record with a `client_id`): a grant of
+    emergency access opens the record, not its releases."""
+    if record is None:
+        return False
+    client_id = getattr(record, "client_id", None) or record.id
+    return access.is_on_care_team(user.id, client_id, clinic_today())
+
+
+on_the_care_team.roles = frozenset({Role.COUNSELOR, Role.MEDICAL})
+
+
 def not_their_own(user, request) -> bool:
     """Four eyes: a request is approved by someone other than who made it."""
     return request is not None and request.requested_by_id != user.id
@@ -210,6 +222,25 @@ RULES: dict[str, Rule] = {
         client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),
     "contacts.manage": both(client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR)),
+    # 42 CFR Part 2 consents (consents/): recorded by those who admit and treat, read by
+    # medical staff too, never by admins; the accounting of disclosures is read as consents are.
+    "consents.view": both(
+        client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
+    ),
+    "consents.manage": both(client_visible, any_role(Role.INTAKE, Role.COUNSELOR, Role.SUPERVISOR)),
+    # Releases of information: the client's care team and supervisors.
+    "release.make": both(
+        client_visible,
+        either(
+            any_role(Role.SUPERVISOR),
+            both(any_role(Role.COUNSELOR, Role.MEDICAL), on_the_care_team),
+        ),
+    ),
+    # A medical emergency (42 CFR 2.51): whoever treats the client records what they told.
+    "disclosure.emergency": both(
+        client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
+    ),
+    "emergency_disclosures.review": any_role(Role.SUPERVISOR),
     "safety.acknowledge": both(
         client_visible, any_role(Role.COUNSELOR, Role.MEDICAL, Role.SUPERVISOR)
     ),

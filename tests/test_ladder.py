@@ -25,6 +25,7 @@ LADDER: tuple[frozenset[str], ...] = tuple(
         "assessments family",
         "plans",
         "care",
+        "consents",
         "policy",
         "reports home admin",
         "seed",

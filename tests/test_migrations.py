@@ -164,6 +164,13 @@ TRIGGERS_AT_HEAD = {
         ("episodes", "episodes_level_census_insert"): "20261202_0120",
         ("episodes", "episodes_level_census_update"): "20261202_0120",
         ("episodes", "episodes_level_census_delete"): "20261202_0120",
+        ("consents", "consents_revocation_only"): "20261202_1400",
+        ("consents", "consents_no_delete"): "20261202_1400",
+        **{
+            (table, f"{table}_{event}"): "20261202_1400"
+            for table in ("disclosures", "release_packets", "emergency_disclosure_reviews")
+            for event in ("no_update", "no_delete")
+        },
     },
     "postgresql": {
         ("audit_events", "audit_events_append_only"): "0001",
@@ -179,6 +186,11 @@ TRIGGERS_AT_HEAD = {
         ("instrument_results", "instrument_results_refresh_last_cows_at"): "20261202_0110",
         ("instrument_results", "instrument_results_refresh_last_ciwa_at"): "20261202_0110",
         ("episodes", "episodes_level_census"): "20261202_0120",
+        ("consents", "consents_revocation_only"): "20261202_1400",
+        **{
+            (table, f"{table}_append_only"): "20261202_1400"
+            for table in ("disclosures", "release_packets", "emergency_disclosure_reviews")
+        },
     },
 }
 TRIGGERS_QUERY = {

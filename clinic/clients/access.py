@@ -24,6 +24,7 @@ from clinic.auth.models import Role
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, EmergencyAccess, Episode
 from clinic.clients.vocabulary import TeamRole
+from clinic.extensions import db
 
 AFTERCARE_FOLLOW_UP = timedelta(days=30)
 INTAKE_WINDOW = timedelta(days=3)
@@ -113,6 +114,14 @@ def in_intake(now: datetime) -> ColumnElement[bool]:
         .exists()
     )
     return sa.and_(Client.restricted.is_(False), ~settled)
+
+
+def is_on_care_team(user_id: int, client_id: int, today: date) -> bool:
+    """The user is on the client's care team (for an open episode or in the aftercare follow-up
+    after discharge): what a counselor's place in the client's care rests on, not an emergency
+    access grant."""
+    mine = care_team_clients(user_id, today).where(TEAM_EPISODE.client_id == client_id)
+    return bool(db.session.scalar(sa.select(mine.exists())))
 
 
 def in_intake_window(episode: Episode, now: datetime) -> bool:

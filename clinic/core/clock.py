@@ -1,7 +1,8 @@
 """The one source of "now" for the portal, so that tests can move time instead of sleeping, and the
 clinic's own calendar: today, and UTC instants shown in the clinic's time zone."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,19 @@ def set_source(source: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests only); `None` puts the system clock back."""
     global _source
     _source = source or _system_now
+
+
+@contextmanager
+def at(moment: datetime) -> Iterator[None]:
+    """`with at(moment):` "now" is `moment` inside the block (demo data recorded as of a past
+    day through the same code as a user would), then the clock in use before."""
+    global _source
+    before = _source
+    _source = lambda: moment  # noqa: E731
+    try:
+        yield
+    finally:
+        _source = before
 
 
 def local_to_utc(moment: datetime, timezone: str) -> datetime:
@@ -60,3 +74,10 @@ def local_date(moment: datetime) -> date:
 def clinic_today() -> date:
     """Today's date in the clinic's time zone."""
     return to_local(utcnow(), current_app.config["CLINIC_TIMEZONE"]).date()
+
+
+def local_now() -> datetime:
+    """Now on the clinic's wall clock (naive, to the minute): what a date-time field shows."""
+    return to_local(utcnow(), current_app.config["CLINIC_TIMEZONE"]).replace(
+        tzinfo=None, second=0, microsecond=0
+    )

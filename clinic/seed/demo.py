@@ -42,6 +42,7 @@ from clinic.clients.vocabulary import (
 from clinic.core.clock import clinic_today, utcnow
 from clinic.extensions import db
 from clinic.seed.demo_assessments import load_demo_assessments
+from clinic.seed.demo_consents import load_demo_consents
 from clinic.seed.demo_directory import load_demo_directory
 from clinic.seed.demo_moves import load_demo_moves
 from clinic.seed.demo_plans import load_demo_plans
@@ -533,6 +534,9 @@ def load_demo() -> list[User]:
     load_demo_assessments(staff, safety_counselor=staff[COUNSELOR_EMAIL])
     load_demo_plans(supervisor=staff["supervisor@demo.example.org"])
     load_demo_moves(staff[COUNSELOR_EMAIL], staff["supervisor@demo.example.org"])
+    load_demo_consents(
+        intake=staff[INTAKE_EMAIL], counselor=staff[COUNSELOR_EMAIL], medical=staff[MEDICAL_EMAIL]
+    )
     return users
 
 

@@ -30,6 +30,7 @@ from clinic.care.models import DischargeRequest, RequestStatus, TransitionReques
 from clinic.clients.contacts import Contact
 from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.stays import LevelOfCareStay
+from clinic.consents.models import Consent, Disclosure
 from clinic.core import due
 from clinic.core.audit import AuditEvent
 from clinic.directory.models import Provider
@@ -70,6 +71,8 @@ ARGUMENT_FACTS = {
     "kind": "kind",
     "provider_id": "provider_id",
     "contact_id": "contact_id",
+    "consent_id": "consent_id",
+    "disclosure_id": "disclosure_id",
 }
 ROUTE_FACTS = {
     # Only a client with no open episode can be admitted (else: sent to the chart).
@@ -101,6 +104,8 @@ CLIENT_FACTS = {
     "pending_move",
     "pending_discharge",
     "contact_id",
+    "consent_id",
+    "disclosure_id",
 }
 # The table each fact comes from, to say what the clinic lacks when it cannot be filled.
 FACT_TABLES = {
@@ -115,6 +120,8 @@ FACT_TABLES = {
     "discharged_client_id": "episodes",
     "provider_id": "providers",
     "contact_id": "client_contacts",
+    "consent_id": "consents",
+    "disclosure_id": "disclosures",
 }
 # The same route asked again with a query string: searches, exports, the live recommendation.
 VARIANTS: dict[str, list[Callable[["Clinic"], dict]]] = {
@@ -472,6 +479,12 @@ class Clinic:
             ),
             "contact_id": scalar(
                 sa.select(sa.func.min(Contact.id)).where(Contact.client_id == client_id)
+            ),
+            "consent_id": scalar(
+                sa.select(sa.func.max(Consent.id)).where(Consent.client_id == client_id)
+            ),
+            "disclosure_id": scalar(
+                sa.select(sa.func.max(Disclosure.id)).where(Disclosure.client_id == client_id)
             ),
             # Every instrument: each role may give some of them only.
             "code": list(INSTRUMENTS),

@@ -37,7 +37,7 @@ from clinic.clients.vocabulary import DischargeType, SexAtBirth, Substance, Team
 from clinic.core.clock import clinic_today, utcnow
 from clinic.directory.models import Provider
 from clinic.extensions import db
-from clinic.seed import scale_history
+from clinic.seed import scale_consents, scale_history
 from clinic.seed.demo import (
     CONTACT_FIRST_NAMES,
     CONTACT_LAST_NAMES,
@@ -239,6 +239,13 @@ def load_scale(client_count: int, *, seed: int = SCALE_SEED, history: bool = Tru
                 result.rows,
                 client_count,
             )
+        scale_consents.load_scale_consents(
+            rng,
+            episodes,
+            staff.supervisor,
+            now,
+            lambda model, rows: _insert(model, rows, result.rows),
+        )
     result.seconds = time.perf_counter() - started
     return result
 

@@ -30,6 +30,7 @@ EXPECTED = {
     "work.intake": {Role.INTAKE},
     "providers.view": ALL,
     "providers.manage": {Role.ADMIN},
+    "emergency_disclosures.review": {Role.SUPERVISOR},
 }
 # Rules about one client record, tested against real records in tests/clients/test_access.py.
 OBJECT_RULES = {
@@ -65,6 +66,11 @@ OBJECT_RULES = {
     # Tested against real records in tests/family/test_contact_views.py.
     "contacts.view",
     "contacts.manage",
+    # Tested against real records in tests/consents/test_consent_views.py.
+    "consents.view",
+    "consents.manage",
+    "release.make",
+    "disclosure.emergency",
 }
 
 

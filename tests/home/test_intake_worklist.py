@@ -89,8 +89,11 @@ def test_todays_admission_waiting_for_a_counselor_and_its_paperwork(
     draft.signed_by_id, draft.signed_at = signer_id, utcnow()
     draft.status = AssessmentStatus.SIGNED
     db.session.commit()
+    # The consent paperwork of the admission stays theirs too (consents/due.py).
     assert {kind for kind, who in kinds(app, coordinator) if who == waiting.id} == {
-        "awaiting_counselor"
+        "awaiting_counselor",
+        "consent_needed",
+        "privacy_notice",
     }
 
 
@@ -112,6 +115,8 @@ def test_without_intake_instruments_only_the_assessment_is_left(
     assert {kind for kind, _who in kinds(app, coordinator)} == {
         "awaiting_counselor",
         "intake_draft",
+        "consent_needed",
+        "privacy_notice",
     }
 
 
