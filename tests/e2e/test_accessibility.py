@@ -24,6 +24,7 @@ from clinic.care.models import RequestStatus, TransitionRequest
 from clinic.clients.levels import Level
 from clinic.clients.models import CareTeamMember, Client, Episode
 from clinic.clients.vocabulary import TeamRole
+from clinic.consents.models import Consent, Disclosure
 from clinic.core.audit import AuditEvent
 from clinic.extensions import db
 from clinic.plans.models import PlanProblem, TreatmentPlan
@@ -156,6 +157,16 @@ def main_pages() -> dict[str, tuple[User, list[str]]]:
         .order_by(Episode.created_at.desc(), Episode.id.desc())
     )
 
+    # Consents: one of the counselor's clients' consents, and a release packet they sent.
+    theirs = sa.select(Episode.client_id).where(Episode.id.in_(caseload))
+    consent = one(sa.select(Consent).where(Consent.client_id.in_(theirs)).order_by(Consent.id))
+    packet = one(
+        sa.select(Disclosure)
+        .where(Disclosure.client_id.in_(theirs), Disclosure.artefact_kind == "release_packet")
+        .order_by(Disclosure.id)
+    )
+    consents = f"/clients/{consent.client_id}/consents"
+
     event = one(sa.select(AuditEvent.id).order_by(AuditEvent.id.desc()))
     db.session.commit()
     return {
@@ -182,6 +193,17 @@ def main_pages() -> dict[str, tuple[User, list[str]]]:
                 f"/clients/{client}/plans/{active.id}/review",
                 f"/clients/{client}/care/moves",
                 f"/clients/{client}/care/discharge",
+                f"/clients/{client}/family/",
+                f"/clients/{client}/family/new",
+                f"{consents}/",
+                f"{consents}/new",
+                f"{consents}/{consent.id}",
+                f"{consents}/{consent.id}/print",
+                f"{consents}/releases/new",
+                f"{consents}/emergency/new",
+                f"{consents}/disclosures",
+                f"{consents}/disclosures/print",
+                f"/clients/{packet.client_id}/consents/disclosures/{packet.id}",
             ],
         ),
         "medical": (
@@ -205,6 +227,7 @@ def main_pages() -> dict[str, tuple[User, list[str]]]:
                 "/reports/census",
                 "/reports/caseload",
                 "/reports/emergency-access",
+                "/disclosures/emergency",
                 *chart_pages(moving, "/care", "/assessments/", "/plans/"),
                 f"/clients/{moving}/care/moves",
                 f"/clients/{moving}/care/discharge",
@@ -227,6 +250,8 @@ def main_pages() -> dict[str, tuple[User, list[str]]]:
                 "/admin/audit",
                 f"/admin/audit/{event}",
                 "/admin/beds",
+                "/admin/providers/",
+                "/admin/providers/new",
                 *chart_pages(client, "/care"),
             ],
         ),
