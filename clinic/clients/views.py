@@ -260,7 +260,9 @@ def chart(client_id: int):
         client,
         "clients/chart.html",
         detail=queries.chart_detail(client.id),
-        emergency_contacts=contacts.emergency_contacts(client.id),
+        emergency_contacts=contacts.emergency_contacts(client.id)
+        if can(current_user, "contacts.view", client)
+        else None,
     )
 
 

@@ -93,16 +93,18 @@ class ConsentForm(RecipientFields, FlaskForm):
     signature_method = pick("How it was signed", SignatureMethod.choices(), required=False)
     signed_on = DateField("Date signed", validators=[Optional()])
 
-    def __init__(self, *args, recipients, in_treatment: bool, today, **kwargs):
+    def __init__(self, *args, recipients, in_treatment: bool, today, born_on, **kwargs):
         super().__init__(*args, **kwargs)
         self.recipient.choices = choices(recipients)
-        self.in_treatment, self.today = in_treatment, today
+        self.in_treatment, self.today, self.born_on = in_treatment, today, born_on
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        found = rules.problems(services.draft_of(self.data, self.in_treatment), self.today)
+        draft = services.draft_of(self.data, self.in_treatment, self.born_on)
+        found = rules.problems(draft, self.today)
         for field, message in found.items():
-            add_error(self, message, field)
+            if not self[field].errors:  # a date not understood says so already
+                add_error(self, message, field)
         return valid and not found
 
 
@@ -184,9 +186,18 @@ class EmergencyForm(FlaskForm):
         "When", validators=[InputRequired("Enter when it was disclosed.")], format="%Y-%m-%dT%H:%M"
     )
 
+    def __init__(self, *args, not_before, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_before = not_before  # on the clinic's wall clock: when the record was opened
+
     def validate_disclosed_at(self, field) -> None:
         if field.data > local_now():
             raise ValidationError("The time cannot be in the future.")
+        if field.data < self.not_before:
+            raise ValidationError(
+                "This is before the client's record was opened here "
+                f"({self.not_before:%Y-%m-%d %H:%M}): check the date."
+            )
 
 
 class PrivacyNoticeForm(FlaskForm):

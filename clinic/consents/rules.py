@@ -136,11 +136,12 @@ def is_active(terms: Terms, now: datetime, timezone: str) -> bool:
 
 def names(terms: Terms, recipient: Recipient) -> bool:
     """The consent names this recipient: the same provider or contact, the same name typed, or
-    (the TPO class) any provider or organization the client's care is with. Family members and
-    other contacts are never in the TPO class: they need a consent naming them."""
+    (the TPO class) a provider of the program's directory, which administrators keep. A name
+    typed at the release is never taken for a member of the class (anyone could be typed), and
+    family members and other contacts never are: each needs a consent naming them."""
     named = terms.recipient
     if named.kind == RecipientKind.TPO_CLASS:
-        return recipient.kind in (RecipientKind.PROVIDER, RecipientKind.NAMED)
+        return recipient.kind == RecipientKind.PROVIDER
     if named.kind != recipient.kind:
         return False
     if named.kind == RecipientKind.PROVIDER:
@@ -148,6 +149,16 @@ def names(terms: Terms, recipient: Recipient) -> bool:
     if named.kind == RecipientKind.CONTACT:
         return named.contact_id == recipient.contact_id
     return fold(named.name) == fold(recipient.name) != ""
+
+
+def same_recipient(one: Recipient, other: Recipient) -> bool:
+    """The same person or body, whatever address is written beside them."""
+    return (one.kind, one.provider_id, one.contact_id, fold(one.name)) == (
+        other.kind,
+        other.provider_id,
+        other.contact_id,
+        fold(other.name),
+    )
 
 
 class Reason:
@@ -208,7 +219,7 @@ def decide(
     if not naming:
         return Decision(
             reason=Reason.NO_CONSENT,
-            message=f"No consent of the client's names {who}: record one before disclosing.",
+            message=f"None of the client's consents names {who}: record one before disclosing.",
         )
     if Category.COUNSELING_NOTES in wanted and not any(
         terms.kind == ConsentKind.COUNSELING_NOTES for terms in naming
@@ -274,6 +285,7 @@ class Draft:
     signature_method: str | None
     signed_on: date | None
     in_treatment: bool  # the client has an open episode (an end-of-treatment consent needs one)
+    born_on: date | None = None  # the client's date of birth: nothing is signed before it
 
 
 def problems(draft: Draft, today: date) -> dict[str, str]:
@@ -292,7 +304,7 @@ def problems(draft: Draft, today: date) -> dict[str, str]:
             "Tick that the right to revoke was explained to the client (the statement is shown "
             "on the consent)."
         )
-    found.update(_expiry_problems(draft))
+    found.update(_expiry_problems(draft, today))
     found.update(_signature_problems(draft, today))
     return found
 
@@ -341,7 +353,7 @@ def _purpose_problems(draft: Draft) -> dict[str, str]:
     return {}
 
 
-def _expiry_problems(draft: Draft) -> dict[str, str]:
+def _expiry_problems(draft: Draft, today: date) -> dict[str, str]:
     expiry = draft.expiry
     if expiry is None:
         return {"expiry": "Choose when the consent expires."}
@@ -350,6 +362,11 @@ def _expiry_problems(draft: Draft) -> dict[str, str]:
             return {"expires_on": "Enter the expiry date."}
         if draft.signed_on is not None and draft.expires_on < draft.signed_on:
             return {"expires_on": "The expiry date cannot be before the date signed."}
+        if draft.expires_on < today:
+            return {
+                "expires_on": "This consent has expired already: nothing could be disclosed "
+                "under it. Check the dates."
+            }
     if expiry == ExpiryKind.NONE and draft.kind not in (None, ConsentKind.TPO):
         return {"expiry": "Only a TPO consent may have no expiry."}
     if expiry == ExpiryKind.END_OF_TREATMENT and not draft.in_treatment:
@@ -376,6 +393,12 @@ def _signature_problems(draft: Draft, today: date) -> dict[str, str]:
         found["signed_on"] = "Enter the date signed."
     elif draft.signed_on > today:
         found["signed_on"] = "The date signed cannot be in the future."
+    elif draft.born_on is not None and draft.signed_on < draft.born_on:
+        found["signed_on"] = "The date signed is before the client's date of birth."
+    elif draft.expiry == ExpiryKind.ONE_YEAR and one_year_after(draft.signed_on) < today:
+        found["signed_on"] = (
+            "Signed more than a year ago, this consent has expired already: check the date."
+        )
     return found
 
 

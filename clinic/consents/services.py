@@ -56,8 +56,10 @@ def timezone() -> str:
 
 
 def recipient_choices(client_id: int, *, tpo_class: bool, limit: int = 200) -> list[tuple]:
-    """The recipients a form offers, grouped: the client's current contacts, the directory's
-    active providers, a name typed, and (consents only) the TPO class. Two statements."""
+    """The recipients a form offers: the client's current contacts, the directory's active
+    providers (the first `limit` by name), for a release the names typed on the client's
+    consents not revoked, a name typed, and (consents only) the TPO class. Three statements at
+    most."""
     contacts = db.session.execute(
         sa.select(Contact.id, Contact.name, Contact.relationship)
         .where(Contact.client_id == client_id, Contact.active.is_(True))
@@ -72,6 +74,18 @@ def recipient_choices(client_id: int, *, tpo_class: bool, limit: int = 200) -> l
     choices = [("", "Choose a recipient")]
     choices += [(f"contact:{id_}", f"{name} ({kind.label})") for id_, name, kind in contacts]
     choices += [(f"provider:{id_}", f"{name} ({kind.label})") for id_, name, kind in providers]
+    if not tpo_class:
+        named = db.session.execute(
+            sa.select(sa.func.min(Consent.id), Consent.recipient_name)
+            .where(
+                Consent.client_id == client_id,
+                Consent.recipient_kind == RecipientKind.NAMED,
+                Consent.revoked_at.is_(None),
+            )
+            .group_by(Consent.recipient_name)
+            .order_by(Consent.recipient_name)
+        ).all()
+        choices += [(f"{NAMED}:{id_}", f"{name} (named on a consent)") for id_, name in named]
     choices.append((NAMED, "Another person or organization (type the name below)"))
     if tpo_class:
         choices.append((TPO_CLASS, f"TPO class: {TPO_CLASS_TEXT}"))
@@ -104,6 +118,15 @@ def resolve_recipient(
             name=contact.name,
             address=clean_text(address) or contact.address,
         )
+    if kind == NAMED and ident.isdigit():
+        consent = db.session.get(Consent, int(ident))
+        if consent is None or consent.client_id != client_id:
+            raise ConsentError("Choose a recipient of this client's.", "recipient")
+        return rules.Recipient(
+            RecipientKind.NAMED,
+            name=consent.recipient_name,
+            address=clean_text(address) or consent.recipient_address,
+        )
     if kind == NAMED and not ident:
         if not clean_text(name):
             raise ConsentError("Type the name of the person or organization.", "recipient_name")
@@ -124,7 +147,7 @@ def _enum(kind, value):
     return kind._value2member_map_.get(value) if value else None
 
 
-def draft_of(data: dict, in_treatment: bool) -> rules.Draft:
+def draft_of(data: dict, in_treatment: bool, born_on: date | None = None) -> rules.Draft:
     """The rules' view of a consent form's data."""
     choice = data.get("recipient") or ""
     recipient_kind = choice.partition(":")[0]
@@ -148,6 +171,7 @@ def draft_of(data: dict, in_treatment: bool) -> rules.Draft:
         signature_method=data.get("signature_method") or None,
         signed_on=data.get("signed_on"),
         in_treatment=in_treatment,
+        born_on=born_on,
     )
 
 
@@ -155,7 +179,7 @@ def record_consent(client: Client, data: dict, *, actor, today: date) -> Consent
     """Record a signed consent whose elements the rules accept (else ConsentError, beside the
     first field at fault); audited."""
     episode = open_episode(client.id)
-    draft = draft_of(data, episode is not None)
+    draft = draft_of(data, episode is not None, client.date_of_birth)
     found = rules.problems(draft, today)
     if found:
         field, message = next(iter(found.items()))
@@ -163,6 +187,7 @@ def record_consent(client: Client, data: dict, *, actor, today: date) -> Consent
     recipient = resolve_recipient(
         client.id, data.get("recipient"), data.get("recipient_name"), data.get("recipient_address")
     )
+    _refuse_a_copy(client.id, draft, recipient)
     expires_on = {
         ExpiryKind.DATE: draft.expires_on,
         ExpiryKind.ONE_YEAR: rules.one_year_after(draft.signed_on),
@@ -203,6 +228,27 @@ def record_consent(client: Client, data: dict, *, actor, today: date) -> Consent
         user=actor,
     )
     return consent
+
+
+def _refuse_a_copy(client_id: int, draft: rules.Draft, recipient: rules.Recipient) -> None:
+    """The same consent recorded twice (a form sent again, say) is refused: the same kind,
+    recipient, purpose, information, expiry and date signed as one not revoked."""
+    for consent, _terms in consent_terms(client_id):
+        if (
+            consent.revoked_at is None
+            and consent.kind == draft.kind
+            and rules.same_recipient(consent.recipient, recipient)
+            and consent.purpose == draft.purpose
+            and frozenset(consent.category_list) == draft.categories
+            and consent.all_records == draft.all_records
+            and consent.expiry == draft.expiry
+            and consent.signed_on == draft.signed_on
+            and (draft.expiry != ExpiryKind.DATE or consent.expires_on == draft.expires_on)
+        ):
+            raise ConsentError(
+                f"This consent is recorded already (signed {consent.signed_on.isoformat()}); "
+                "nothing was added."
+            )
 
 
 ALREADY_REVOKED = "This consent was revoked already; nothing was changed."
@@ -272,17 +318,33 @@ def disclosure_count(consent_id: int) -> int:
 # --- The accounting -----------------------------------------------------------------------------
 
 
-def accounting(client_id: int, *, years: int, now: datetime | None = None) -> list[Disclosure]:
-    """Every disclosure of the client's records in the last `years` years, newest first."""
+@dataclass(frozen=True)
+class AccountingRow:
+    disclosure: Disclosure
+    consent_signed_on: date | None
+    consent_purpose_detail: str | None
+
+    @property
+    def purpose(self) -> str:
+        """The purpose in words: "Other" says what the consent wrote."""
+        purpose = self.disclosure.purpose
+        if purpose == Purpose.OTHER and self.consent_purpose_detail:
+            return f"{purpose.label}: {self.consent_purpose_detail}"
+        return purpose.label if purpose else ""
+
+
+def accounting(client_id: int, *, years: int, now: datetime | None = None) -> list[AccountingRow]:
+    """Every disclosure of the client's records in the last `years` years, newest first, with
+    the consent each was made under (one statement)."""
     now = now or utcnow()
     since = now - timedelta(days=365 * years + years // 4 + 1)
-    return list(
-        db.session.scalars(
-            sa.select(Disclosure)
-            .where(Disclosure.client_id == client_id, Disclosure.disclosed_at >= since)
-            .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
-        )
+    rows = db.session.execute(
+        sa.select(Disclosure, Consent.signed_on, Consent.purpose_detail)
+        .outerjoin(Consent, Consent.id == Disclosure.consent_id)
+        .where(Disclosure.client_id == client_id, Disclosure.disclosed_at >= since)
+        .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
     )
+    return [AccountingRow(*row) for row in rows]
 
 
 # --- The privacy notice at admission (42 CFR 2.22) ------------------------------------------

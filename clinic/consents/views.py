@@ -28,7 +28,7 @@ from clinic.consents.vocabulary import (
     Purpose,
 )
 from clinic.core import audit, transaction
-from clinic.core.clock import clinic_today, local_now, local_to_utc, utcnow
+from clinic.core.clock import clinic_today, local_now, local_to_utc, to_local, utcnow
 from clinic.core.pagination import paginate_rows
 from clinic.core.permissions import require
 from clinic.core.transaction import add_error, attempt
@@ -64,6 +64,7 @@ def _consent_form(client: Client) -> ConsentForm:
         recipients=services.recipient_choices(client.id, tpo_class=True),
         in_treatment=open_episode(client.id) is not None,
         today=clinic_today(),
+        born_on=client.date_of_birth,
     )
     if request.method == "GET":
         form.disclosing_party.data = current_app.config["CLINIC_NAME"]
@@ -150,7 +151,7 @@ def revoke(client_id: int, consent_id: int):
     row = services.consent_row(record)
     form = RevokeForm(signed_on=record.signed_on, today=clinic_today())
     if record.revoked_at is not None:
-        add_error(form, services.ALREADY_REVOKED)
+        pass  # the page says when, and offers nothing to send
     elif request.method == "GET":
         form.received_on.data = clinic_today()
     elif form.validate_on_submit():
@@ -165,9 +166,12 @@ def revoke(client_id: int, consent_id: int):
     return render_chart(client, "consents/revoke.html", form=form, row=row)
 
 
-@bp.post("/clients/<int:client_id>/consents/privacy-notice")
+@bp.route("/clients/<int:client_id>/consents/privacy-notice", methods=["GET", "POST"])
 def privacy_notice(client_id: int):
-    """Record that the privacy notice was given at admission, or why not yet."""
+    """Record that the privacy notice was given at admission, or why not yet (asked again after
+    a refused save, the address shows the card on the Consents tab)."""
+    if request.method == "GET":
+        return redirect(url_for("consents.index", client_id=client_id, _anchor="privacy-notice"))
     client = load_client(client_id, "consents.manage")
     episode = open_episode(client.id)
     if episode is None:
@@ -226,7 +230,12 @@ def new_release(client_id: int):
                     disclosure_id=result.disclosure.id,
                 )
             )
-        refusal = result.message if result is not None else None
+        if result is not None:
+            refusal = result.message
+            uncovered = [item for item in Item if release.CATEGORY[item] in result.decision.missing]
+            if uncovered:
+                labels = ", ".join(item.label.lower() for item in uncovered)
+                add_error(form, f"Not covered by the client's consent: {labels}.", "items")
     return render_chart(client, "consents/release.html", form=form, refusal=refusal)
 
 
@@ -317,7 +326,7 @@ def disclose_again(client_id: int, disclosure_id: int):
     )
     result = outcome.value if outcome else None
     if not result:
-        flash(f"Not sent again: {result.message if result else RACE}", "danger")
+        flash(f"Not sent again: {result.message if result is not None else RACE}", "danger")
         return redirect(url_for("consents.disclosures", client_id=client.id))
     flash("Printed again: a new disclosure, listed in the accounting.", "success")
     return redirect(
@@ -333,7 +342,8 @@ def disclose_again(client_id: int, disclosure_id: int):
 def emergency(client_id: int):
     """Record a disclosure made to medical personnel in a medical emergency, without consent."""
     client = load_client(client_id, "disclosure.emergency")
-    form = EmergencyForm()
+    opened = to_local(client.created_at, current_app.config["CLINIC_TIMEZONE"])
+    form = EmergencyForm(not_before=opened.replace(tzinfo=None, second=0, microsecond=0))
     if request.method == "GET":
         form.disclosed_at.data = local_now()
     elif form.validate_on_submit():
@@ -404,7 +414,7 @@ def _accounting(client: Client) -> dict:
     return {
         "disclosures": rows,
         "years": years,
-        "names": services.user_names(row.disclosed_by_id for row in rows),
+        "names": services.user_names(row.disclosure.disclosed_by_id for row in rows),
     }
 
 

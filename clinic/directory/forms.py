@@ -1,7 +1,7 @@
 """The directory's forms: a provider, and the search."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from clinic.core.forms import (
@@ -49,9 +49,11 @@ class DirectorySearchForm(FlaskForm):
 
     q = StringField("Name", validators=[Optional(), Length(max=120)])
     kind = pick("Kind", ProviderKind.choices(), required=False, blank="Every kind")
-    status = pick(
+    status = SelectField(
         "Status",
-        [("active", "Active"), ("inactive", "Inactive"), ("all", "Active and inactive")],
-        required=False,
-        blank="Active",
+        choices=choices(
+            [("active", "Active"), ("inactive", "Inactive"), ("all", "Active and inactive")]
+        ),
+        validators=[Optional()],
+        default="active",
     )

@@ -44,6 +44,8 @@ FIRST_MEDICAL_EMAIL = f"medical01@{SCALE_DOMAIN}"
 NOT_TIMED = {
     "static": "files sent as they are (the web server's job in production), no application code",
     "bootstrap.static": "Bootstrap's files, sent as they are, no application code",
+    "consents.privacy_notice": "a GET only sends the browser to the Consents tab's card (the "
+    "address a refused save leaves in the address bar): nothing is read or rendered",
 }
 # Public pages, asked signed out (a signed-in user asking for /login is sent home).
 SIGNED_OUT = {

@@ -99,3 +99,12 @@ document.addEventListener("submit", (event) => {
   });
   form.classList.add("held-form-restored");
 })();
+
+// A form sent back with problems: its summary (data-focus-on-load) takes the focus, so that a
+// keyboard or screen reader user starts from the list of what to fix, each linked to its field.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-focus-on-load]");
+  if (summary) {
+    summary.focus();
+  }
+});

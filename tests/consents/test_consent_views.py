@@ -188,7 +188,14 @@ def test_every_missing_element_is_named_beside_its_field_keeping_what_was_typed(
         ({"recipient": "named", "recipient_name": ""}, "recipient_name", "Type the name"),
         ({"purpose": "other"}, "purpose_detail", "Describe the purpose"),
         ({"signer": "representative"}, "representative_name", "representative&#39;s name"),
-        ({"signed_on": "not a date"}, "signed_on", "date"),
+        ({"signed_on": "not a date"}, "signed_on", "Not a valid date"),
+        ({"signed_on": "1900-01-01"}, "signed_on", "before the client&#39;s date of birth"),
+        ({"signed_on": "2020-01-01"}, "signed_on", "expired already"),
+        (
+            {"expiry": "date", "signed_on": "2026-01-02", "expires_on": "2026-02-01"},
+            "expires_on",
+            "expired already",
+        ),
     ],
 )
 def test_an_invalid_element_is_refused_beside_its_field(
@@ -205,6 +212,28 @@ def test_an_invalid_element_is_refused_beside_its_field(
     errors = page.split(f'id="{field}-errors"', 1)[1].split("</div>\n", 1)[0]
     assert message in errors
     assert count(Consent) == 0
+
+
+def test_the_same_consent_sent_twice_is_recorded_once(client, login, staff, patient, provider):
+    login(staff["counselor"])
+    url, form = consent_form(client, patient)
+    fill_disclosure(form, provider)
+    assert client.post(url, data=form).status_code == 302
+    page = client.post(url, data=form).get_data(as_text=True)  # the browser's back, and send
+    assert "This consent is recorded already" in page
+    assert count(Consent) == 1
+
+
+def test_a_date_typed_wrong_is_said_once(client, login, staff, patient, provider):
+    login(staff["counselor"])
+    url, form = consent_form(client, patient)
+    fill_disclosure(form, provider)
+    form["signed_on"] = "12/01/2026"
+    page = client.post(url, data=form).get_data(as_text=True)
+    errors = page.split('id="signed_on-errors"', 1)[1].split("</div>\n  </div>", 1)[0]
+    assert "Not a valid date value" in errors
+    assert "Enter the date signed" not in errors
+    assert 'id="consent-problems"' in page  # the summary at the top, linking to the fields
 
 
 def test_a_contact_of_another_client_is_refused_and_nothing_is_written(
@@ -268,7 +297,8 @@ def test_a_revocation_is_recorded_once_from_the_rendered_form(
     page = client.get(response.location).get_data(as_text=True)
     assert "Revoked" in page
     again = client.post(url, data=form).get_data(as_text=True)
-    assert "revoked already" in again
+    assert 'id="already-revoked"' in again
+    assert 'id="revoke-form"' not in again
     assert len(audited("consent.revoked")) == 1
 
 
@@ -369,7 +399,7 @@ def test_a_release_without_consent_is_refused_with_the_reason_and_writes_nothing
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Not sent." in page
-    assert "No consent of the client&#39;s names Harbor Outpatient" in page
+    assert "None of the client&#39;s consents names Harbor Outpatient" in page
     assert "Record a consent" in page
     assert count(Disclosure) == count(ReleasePacket) == 0
     (denied,) = audited("disclosure.denied")
@@ -387,6 +417,8 @@ def test_a_category_the_consent_does_not_cover_is_refused(client, login, staff, 
     page = client.post(url, data=form).get_data(as_text=True)
     assert "Not covered by the client&#39;s consent" in page
     assert "Attendance and level of care" in page
+    beside = page.split('id="items-errors"', 1)[1].split("</div>\n  </div>", 1)[0]
+    assert "level-of-care history and attendance" in beside
     assert count(Disclosure) == 0
 
 
@@ -407,6 +439,44 @@ def test_after_revocation_the_next_release_is_refused_and_the_first_stays_listed
     assert count(Disclosure) == 1
     accounting = client.get(f"/clients/{patient.id}/consents/disclosures").get_data(as_text=True)
     assert accounting.count("Harbor Outpatient") == 1
+
+
+def test_a_release_goes_to_a_name_on_a_consent_chosen_from_the_list(client, login, staff, patient):
+    consent = make_consent(
+        patient,
+        staff["counselor"],
+        recipient_kind=RecipientKind.NAMED,
+        recipient_name="Dr. Ana Ruiz",
+        recipient_address="4 Elm St",
+    )
+    login(staff["counselor"])
+    url, form = release_form(client, patient, f"named:{consent.id}")
+    assert client.post(url, data=form).status_code == 302
+    disclosure = db.session.scalars(sa.select(Disclosure)).one()
+    assert (disclosure.recipient_name, disclosure.recipient_address) == ("Dr. Ana Ruiz", "4 Elm St")
+    accounting = client.get(f"/clients/{patient.id}/consents/disclosures").get_data(as_text=True)
+    assert f"Consent signed {consent.signed_on.isoformat()}" in accounting
+
+
+def test_the_tpo_class_does_not_cover_a_name_typed_at_the_release(client, login, staff, patient):
+    make_consent(
+        patient,
+        staff["counselor"],
+        kind=ConsentKind.TPO,
+        recipient_kind=RecipientKind.TPO_CLASS,
+        recipient_name="TPO class",
+        purpose="tpo",
+        categories=[],
+        all_records=True,
+        expiry=ExpiryKind.NONE,
+        expires_on=None,
+    )
+    login(staff["counselor"])
+    url, form = release_form(client, patient, "named", purpose="treatment")
+    form["recipient_name"] = "Joe Bloggs, the neighbour"
+    page = client.post(url, data=form).get_data(as_text=True)
+    assert "None of the client&#39;s consents names Joe Bloggs" in page
+    assert count(Disclosure) == 0
 
 
 def test_nothing_to_send_is_said_beside_the_field(client, login, staff, patient, provider):
@@ -483,6 +553,36 @@ def test_an_emergency_disclosure_in_the_future_is_refused(client, login, staff, 
     for field in ("recipient_name", "categories", "information", "disclosed_at"):
         assert f'id="{field}-errors"' in page, field
     assert count(Disclosure) == 0
+
+
+def test_an_emergency_disclosure_before_the_record_was_opened_is_refused(
+    client, login, staff, patient
+):
+    login(staff["medical"])
+    url = f"/clients/{patient.id}/consents/emergency/new"
+    form = rendered_form(client.get(url).get_data(as_text=True), "emergency-form")
+    form["disclosed_at"] = "1900-01-01T10:00"
+    page = client.post(url, data=form).get_data(as_text=True)
+    assert "before the client&#39;s record was opened here" in page
+    assert count(Disclosure) == 0
+
+
+def test_the_privacy_notice_address_asked_again_shows_the_card(client, login, staff, patient):
+    login(staff["counselor"])
+    response = client.get(f"/clients/{patient.id}/consents/privacy-notice")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/clients/{patient.id}/consents/#privacy-notice")
+
+
+def test_admins_see_no_emergency_contact_on_the_overview(client, login, staff, patient):
+    make_contact(patient, name="Linda Consent")
+    db.session.execute(sa.update(Contact).values(emergency_contact=True))
+    db.session.commit()
+    login(staff["admin"])
+    assert "Linda Consent" not in client.get(f"/clients/{patient.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(staff["intake"])
+    assert "Linda Consent" in client.get(f"/clients/{patient.id}").get_data(as_text=True)
 
 
 def test_the_privacy_notice_is_due_until_recorded_as_given(client, login, staff, patient):

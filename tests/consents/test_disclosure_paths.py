@@ -82,6 +82,7 @@ def test_every_disclosure_path_refuses_without_consent(client, login, staff, set
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Not sent" in page
+    assert "None of the client&#39;s consents names" in page or "was revoked" in page
     after = db.session.scalar(sa.select(sa.func.count()).select_from(Disclosure))
     assert after == before
     denied = db.session.scalars(

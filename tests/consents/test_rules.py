@@ -148,8 +148,9 @@ def test_the_tpo_class_covers_providers_for_treatment_payment_and_operations_onl
     )
     assert decide([tpo], purpose=Purpose.PAYMENT, categories=(Category.DIAGNOSIS,)).consent_id == 1
     assert decide([tpo], purpose=Purpose.TREATMENT).consent_id == 1
+    # A name typed at the release is not taken for a member of the class.
     named = Recipient(RecipientKind.NAMED, name="Blue Plan")
-    assert decide([tpo], recipient=named, purpose=Purpose.OPERATIONS).consent_id == 1
+    assert decide([tpo], recipient=named, purpose=Purpose.OPERATIONS).reason == Reason.NO_CONSENT
     assert decide([tpo], purpose=Purpose.OTHER).reason == Reason.PURPOSE
     # Family members are never in the TPO class.
     assert decide([tpo], recipient=MOTHER, purpose=Purpose.TREATMENT).reason == Reason.NO_CONSENT
@@ -245,6 +246,9 @@ def test_a_complete_consent_has_no_problems():
         ({"signature_method": None}, "signature_method"),
         ({"signed_on": None}, "signed_on"),
         ({"signed_on": TODAY + timedelta(days=1), "expires_on": date(2027, 1, 1)}, "signed_on"),
+        ({"signed_on": date(1989, 12, 31), "born_on": date(1990, 1, 1)}, "signed_on"),
+        ({"signed_on": date(2026, 1, 2), "expires_on": date(2026, 11, 30)}, "expires_on"),
+        ({"signed_on": date(2025, 11, 30), "expiry": ExpiryKind.ONE_YEAR}, "signed_on"),
     ],
 )
 def test_each_missing_or_invalid_element_is_named_beside_its_field(overrides, field):
@@ -253,6 +257,12 @@ def test_each_missing_or_invalid_element_is_named_beside_its_field(overrides, fi
 
 def test_an_expiry_on_the_day_signed_is_valid():
     assert rules.problems(draft(expires_on=TODAY), TODAY) == {}
+
+
+def test_a_year_signed_a_year_ago_today_is_still_in_force_today():
+    signed = date(2025, 12, 2)
+    assert rules.one_year_after(signed) == TODAY
+    assert rules.problems(draft(signed_on=signed, expiry=ExpiryKind.ONE_YEAR), TODAY) == {}
 
 
 def test_a_tpo_consent_may_cover_all_records_with_no_expiry():

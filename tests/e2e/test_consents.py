@@ -27,6 +27,7 @@ def test_consent_release_revocation_and_accounting(page, live_server, clients, s
     page.get_by_role("link", name="Consents").click()
     page.get_by_role("link", name="Record a consent").click()
     page.get_by_role("button", name="Record the consent").click()  # empty: every element named
+    expect(page.locator("#consent-problems")).to_be_focused()  # the list of what to fix
     expect(page.locator("#kind-errors")).to_contain_text("Choose the kind of consent")
     expect(page.locator("#recipient-errors")).to_contain_text("Choose the recipient")
     page.get_by_label("Kind of consent").select_option("family")
