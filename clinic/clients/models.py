@@ -258,6 +258,15 @@ class Episode(db.Model):
             "created_at",
             where="discharged_on IS NULL AND plan_in_force_at IS NULL",
         ),
+        # The intake coordinator's window: open episodes by when they were entered (what their
+        # admissions still wait for, consents/due.py). "created_at IS NOT NULL" (always true)
+        # keeps SQLite from taking it for the kinds whose own partial indexes serve them better:
+        # only a query bounding created_at implies it.
+        partial_index(
+            "ix_episodes_open_created",
+            "created_at",
+            where="discharged_on IS NULL AND created_at IS NOT NULL",
+        ),
         # The census and the caseload totals: per level, from the index alone (discharged_on,
         # NULL here, is in it because SQLite counts only indexed columns towards covering).
         partial_index(

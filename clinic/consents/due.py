@@ -16,11 +16,18 @@ from clinic.core.permissions import can
 
 def _whose(user, now):
     """The open episodes whose consent paperwork is the user's: a counselor's own (as primary
-    counselor), an intake coordinator's admissions of the intake window; None: not their work."""
+    counselor, on the caseload index), an intake coordinator's admissions of the intake window
+    (on `ix_episodes_open_created`, so that the window is read, not every admission); None: not
+    their work."""
     if can(user, "work.counsel"):
         return Episode.primary_counselor_id == user.id
     if can(user, "work.intake"):
-        return sa.and_(Episode.created_at >= now - access.INTAKE_WINDOW, visible_clause(user))
+        # "created_at IS NOT NULL" (always true) names the index of open episodes by entry.
+        return sa.and_(
+            Episode.created_at.is_not(None),
+            Episode.created_at >= now - access.INTAKE_WINDOW,
+            visible_clause(user),
+        )
     return None
 
 

@@ -11,6 +11,10 @@ emergency disclosures, and the privacy notice at admission.
   append-only.
 - `privacy_notices`: per episode, when the written summary (42 CFR 2.22) was given and by whom,
   or why not yet.
+- `ix_episodes_open_created`: open episodes by when they were entered, the intake coordinator's
+  window of admissions (the consents and the privacy notice they still wait for); its
+  "created_at IS NOT NULL", always true, lets only a query that bounds created_at use it on
+  SQLite, so that the other due kinds keep their own partial indexes.
 
 Downgrade drops the triggers and the tables (what they held is lost: take a copy first).
 
@@ -229,6 +233,14 @@ def _create_tables():
         sa.UniqueConstraint("episode_id", name=op.f("uq_privacy_notices_episode_id")),
     )
     op.create_index(op.f("ix_privacy_notices_client_id"), "privacy_notices", ["client_id"])
+    open_episodes = sa.text("discharged_on IS NULL AND created_at IS NOT NULL")
+    op.create_index(
+        "ix_episodes_open_created",
+        "episodes",
+        ["created_at"],
+        sqlite_where=open_episodes,
+        postgresql_where=open_episodes,
+    )
 
 
 def _postgresql_guards() -> list[str]:
@@ -330,6 +342,7 @@ def upgrade():
 def downgrade():
     for statement in _drop_guards(op.get_bind().dialect.name):
         op.execute(statement)
+    op.drop_index("ix_episodes_open_created", table_name="episodes")
     op.drop_index(op.f("ix_privacy_notices_client_id"), table_name="privacy_notices")
     op.drop_table("privacy_notices")
     op.drop_table("emergency_disclosure_reviews")

@@ -97,3 +97,23 @@ def test_a_unions_first_rows_are_taken_from_each_parts_first_rows(app, clients, 
         for offset in (0, 2, 7):
             page = due.first_statement(union, limit=3, offset=offset)
             assert [row.row_id for row in db.session.execute(page)] == by_time[offset:][:3]
+
+
+@pytest.mark.parametrize("kind", ["consent_needed", "privacy_notice"])
+def test_an_intake_coordinators_paperwork_reads_the_window_not_every_admission(
+    app, users, clients, clock, kind
+):
+    """The admissions of the intake window come from the index of open episodes by entry
+    (`ix_episodes_open_created`), never from a walk of every admission."""
+    intake = users.make(roles=("intake",))
+    for _ in range(3):
+        clients.admit(clients.make())
+    with app.test_request_context():
+        query = due.kinds()[kind].query(intake, clinic_today(), utcnow())
+        text = plan(due.first_statement(query, limit=5)) + plan(due.count_statement(query))
+        if db.engine.dialect.name == "sqlite":
+            assert "ix_episodes_open_created" in text, text
+            assert "ix_episodes_admitted_on" not in text, text
+        else:
+            assert "Seq Scan on episodes" not in text, text
+        db.session.rollback()
